@@ -1,0 +1,130 @@
+"""A compiled copy of the shipped graph, so that a command starts without parsing Turtle.
+
+The graph is compiled once into plain dicts and lists (``compile_graph``) and stored with
+``marshal`` in the user's cache folder (``$ICCS_CACHE_DIR``, else ``$XDG_CACHE_HOME/iccs``, else
+``~/.cache/iccs``). The cache carries a stamp of the Turtle files (path, size, modification
+time), of this module's format version and of the Python version: when the graph changes, the
+stamp no longer matches and the cache is rebuilt by itself. It is written atomically; a cache
+that cannot be read or written is simply rebuilt in memory.
+
+This module is on the path of every start of the command line: it imports only what is cheap.
+"""
+import marshal
+import os
+import sys
+
+from . import namespaces as ns
+from .resources import ontology_files
+
+FORMAT = 3  # bump when compile_graph's output changes
+
+
+def cache_dir():
+    if os.environ.get("ICCS_CACHE_DIR"):
+        return os.environ["ICCS_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "iccs")
+
+
+def stamp(files):
+    """What the cache must have been built from: format, Python, and each file's size and time."""
+    parts = [f"format {FORMAT}", f"python {sys.version_info[0]}.{sys.version_info[1]}"]
+    for path in files:
+        st = os.stat(path)
+        parts.append(f"{path} {st.st_size} {st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def cache_path():
+    return os.path.join(cache_dir(), "iccs-%d%d.marshal" % sys.version_info[:2])
+
+
+def load_compiled():
+    """The compiled classification of the shipped graph, from the cache when it is fresh."""
+    current = stamp(ontology_files())
+    path = cache_path()
+    try:
+        with open(path, "rb") as f:
+            cached = marshal.load(f)
+        if cached["stamp"] == current:
+            return cached["data"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass
+    from .files import write_atomic
+    from .graph import load_graph
+
+    data = compile_graph(load_graph())
+    try:
+        write_atomic(path, marshal.dumps({"stamp": current, "data": data}))
+    except OSError:
+        pass
+    return data
+
+
+def compile_graph(graph):
+    """Plain data (dicts, lists, strings) for every ICCS category of an rdflib graph."""
+    from rdflib import RDF, RDFS, URIRef
+
+    N = ns.rdflib_namespaces()
+    SKOS, XKOS, ICCS = N["skos"], N["xkos"], N["iccs"]
+    scheme = URIRef(ns.SCHEME)
+
+    prefix = ns.category_iri("")
+
+    def code_of(node):
+        return notation.get(node) or str(node).replace(prefix, "")
+
+    def texts(subject, prop):
+        out = {}
+        for value in graph.objects(subject, prop):
+            out.setdefault(value.language or "", []).append(str(value))
+        return {lang: sorted(values) for lang, values in out.items()}
+
+    notation = {}
+    for node in graph.subjects(SKOS.inScheme, scheme):
+        if (node, RDF.type, SKOS.Concept) in graph:
+            notation[node] = str(graph.value(node, SKOS.notation) or "")
+    level_of = {}
+    for level, name in ((URIRef(ns.level_iri(n)), n) for n, _, _ in ns.LEVELS):
+        for member in graph.objects(level, SKOS.member):
+            level_of[member] = name
+    categories = {}
+    for node, code in notation.items():
+        parent = graph.value(node, SKOS.broader)
+        entry = {
+            "code": code,
+            "level": level_of.get(node, ""),
+            "parent": notation.get(parent) if parent is not None else None,
+            "children": sorted(notation[c] for c in graph.objects(node, SKOS.narrower) if c in notation),
+            "label": {k: v[0] for k, v in texts(node, SKOS.prefLabel).items()},
+            "definition": {k: " ".join(v) for k, v in texts(node, SKOS.definition).items()},
+            "inclusions": {k: " ".join(v) for k, v in texts(node, XKOS.inclusionNote).items()},
+            "exclusions": {k: " ".join(v) for k, v in texts(node, XKOS.exclusionNote).items()},
+            "refers_to": sorted(code_of(o) for o in graph.objects(node, ICCS.refersTo)),
+            "excludes": sorted(code_of(o) for o in graph.objects(node, ICCS.excludes)),
+            "index": {},
+            "footnotes": {},
+        }
+        for note in graph.objects(node, ICCS.footnote):
+            value = graph.value(note, RDF.value)
+            term = graph.value(note, SKOS.prefLabel)
+            lang = value.language if value is not None else ""
+            entry["footnotes"].setdefault(lang, []).append(
+                [int(graph.value(note, ICCS.footnoteNumber) or 0), str(term or ""), str(value or "")])
+        for notes in entry["footnotes"].values():
+            notes.sort()
+        categories[code] = entry
+    for entry_node in graph.subjects(RDF.type, ICCS.IndexEntry):
+        target = notation.get(graph.value(entry_node, XKOS.classifiedUnder))
+        label = graph.value(entry_node, RDFS.label)
+        if target and label is not None:
+            categories[target]["index"].setdefault(label.language or "", []).append(str(label))
+    for entry in categories.values():
+        for terms in entry["index"].values():
+            terms.sort(key=str.casefold)
+    return {
+        "format": FORMAT,
+        "title": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
+        "order": sorted(categories),
+        "categories": categories,
+    }

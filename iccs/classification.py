@@ -1,0 +1,210 @@
+"""The ICCS as a tree of categories: sections, divisions, groups and classes.
+
+Built from the compiled graph (see ``cache``); the rdflib graph itself is loaded only when asked
+for (``Classification.graph()``).
+"""
+import re
+
+from .errors import UnknownCode
+
+LANGS = ("en", "es")
+_CODE_PREFIX = re.compile(r"^\s*(?:ICCS)?[\s_:-]*", re.IGNORECASE)
+
+
+def normalize_code(text):
+    """``"ICCS0101"``, ``"iccs 0101"``, ``" 0101 "`` → ``"0101"``; dots and spaces inside a code
+    are dropped (``"01.01"``)."""
+    text = _CODE_PREFIX.sub("", str(text))
+    return re.sub(r"[\s.]", "", text)
+
+
+def check_lang(lang):
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+class Category:
+    """One category of the ICCS. Texts are exactly as the publication prints them."""
+
+    __slots__ = ("_c", "_data")
+
+    def __init__(self, classification, data):
+        self._c = classification
+        self._data = data
+
+    code = property(lambda self: self._data["code"])
+    level = property(lambda self: self._data["level"], doc="section, division, group or class")
+    depth = property(lambda self: len(self.ancestors) + 1)
+
+    def __repr__(self):
+        return f"<Category {self.code} {self.label('en')!r}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Category) and other.code == self.code
+
+    def __hash__(self):
+        return hash(self.code)
+
+    def _text(self, field, lang):
+        return self._data[field].get(check_lang(lang), "")
+
+    def label(self, lang="en"):
+        return self._text("label", lang)
+
+    def definition(self, lang="en"):
+        return self._text("definition", lang)
+
+    def inclusions(self, lang="en"):
+        return self._text("inclusions", lang)
+
+    def exclusions(self, lang="en"):
+        return self._text("exclusions", lang)
+
+    def index_terms(self, lang="en"):
+        return list(self._data["index"].get(check_lang(lang), []))
+
+    def footnotes(self, lang="en"):
+        """``(number, term, text)`` of the footnotes on this category; term is empty unless the
+        footnote defines one."""
+        return [tuple(f) for f in self._data["footnotes"].get(check_lang(lang), [])]
+
+    @property
+    def parent(self):
+        code = self._data["parent"]
+        return self._c[code] if code else None
+
+    @property
+    def children(self):
+        return [self._c[code] for code in self._data["children"]]
+
+    @property
+    def ancestors(self):
+        """From the parent up to the section."""
+        out, node = [], self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    @property
+    def path(self):
+        """From the section down to this category."""
+        return list(reversed(self.ancestors)) + [self]
+
+    def descendants(self):
+        out = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.descendants())
+        return out
+
+    @property
+    def refers_to(self):
+        """Categories cited in this category's definition and inclusions."""
+        return [self._c.get(code) or code for code in self._data["refers_to"]]
+
+    @property
+    def excludes(self):
+        """Categories cited in this category's exclusions: where the excluded acts belong."""
+        return [self._c.get(code) or code for code in self._data["excludes"]]
+
+    def to_dict(self, lang="en"):
+        def brief(c):
+            return {"code": c.code, "label": c.label(lang)} if isinstance(c, Category) else {"code": c}
+
+        return {
+            "code": self.code,
+            "level": self.level,
+            "label": self.label(lang),
+            "path": [brief(c) for c in self.path],
+            "parent": self.parent.code if self.parent else None,
+            "children": [brief(c) for c in self.children],
+            "definition": self.definition(lang),
+            "inclusions": self.inclusions(lang),
+            "exclusions": self.exclusions(lang),
+            "refers_to": [brief(c) for c in self.refers_to],
+            "excludes": [brief(c) for c in self.excludes],
+            "index_terms": self.index_terms(lang),
+            "footnotes": [{"number": n, "term": t, "text": x} for n, t, x in self.footnotes(lang)],
+        }
+
+
+class Classification:
+    """All categories of the ICCS, looked up by code (``c["0101"]``, ``c["ICCS0101"]``)."""
+
+    def __init__(self, compiled):
+        self._compiled = compiled
+        self._categories = {code: Category(self, d) for code, d in compiled["categories"].items()}
+        self._order = compiled["order"]
+
+    def title(self, lang="en"):
+        return self._compiled["title"].get(check_lang(lang), "")
+
+    def __len__(self):
+        return len(self._categories)
+
+    def __iter__(self):
+        return (self._categories[code] for code in self._order)
+
+    def __contains__(self, code):
+        return normalize_code(code) in self._categories
+
+    def get(self, code, default=None):
+        return self._categories.get(normalize_code(code), default)
+
+    def __getitem__(self, code):
+        found = self.get(code)
+        if found is None:
+            raise UnknownCode(str(code).strip(), self.suggest(code))
+        return found
+
+    def suggest(self, code, n=5):
+        """Codes close to one that does not exist: its nearest existing ancestor, and look-alikes."""
+        import difflib
+
+        code = normalize_code(code)
+        out = []
+        for size in (5, 4, 2):
+            if len(code) > size and code[:size] in self._categories:
+                out.append(code[:size])
+                break
+        for near in difflib.get_close_matches(code, self._order, n=n, cutoff=0.6):
+            if near not in out:
+                out.append(near)
+        return out[:n]
+
+    def sections(self):
+        return [c for c in self if c.parent is None]
+
+    def level(self, name):
+        return [c for c in self if c.level == name]
+
+    def search(self, text, lang="en", limit=20):
+        from .search import search
+
+        return search(self, text, lang=lang, limit=limit)
+
+    def graph(self):
+        """The shipped graph as an rdflib Graph."""
+        from .graph import load_graph
+
+        return load_graph()
+
+    def to_networkx(self):
+        """The tree as a networkx DiGraph, edges from parent to child."""
+        import networkx as nx
+
+        tree = nx.DiGraph()
+        for c in self:
+            tree.add_node(c.code, label=c.label("en"), level=c.level)
+            if c.parent:
+                tree.add_edge(c.parent.code, c.code)
+        return tree
+
+
+def load():
+    """The ICCS v1.0 as shipped with this package."""
+    from .cache import load_compiled
+
+    return Classification(load_compiled())

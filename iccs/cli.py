@@ -1,0 +1,145 @@
+"""The ``iccs`` command line: parses arguments, calls the library, prints.
+
+Exit codes, the same for every command: 0 ok, 1 findings of severity error, 2 usage error or
+input that cannot be read (one line on stderr, never a traceback; ``ICCS_DEBUG=1`` shows it).
+"""
+import os
+import sys
+
+import click
+
+from . import render as out
+from .classification import LANGS, load
+from .errors import ICCSError
+
+LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+                    help="Language of labels and notes.")
+
+
+def fmt_option(*choices, default=None):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default or choices[0],
+                        show_default=True, help="Output format.")
+
+
+class Group(click.Group):
+    """Turns library errors into one line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ICCSError as e:
+            if os.environ.get("ICCS_DEBUG"):
+                raise
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except (OSError, UnicodeError) as e:
+            if os.environ.get("ICCS_DEBUG"):
+                raise
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="iccs", message="%(prog)s %(version)s")
+def cli():
+    """The International Classification of Crime for Statistical Purposes (ICCS v1.0), UNODC 2015.
+
+    Text of the ICCS is reproduced from the UNODC publication with acknowledgement of the source.
+    """
+
+
+@cli.command()
+@click.argument("code")
+@LANG
+@fmt_option("text", "json")
+def show(code, lang, fmt):
+    """Show a category: label, level, path, definition, inclusions, exclusions, index terms.
+
+    CODE is an ICCS code such as 0101, or ICCS0101.
+    """
+    d = load()[code].to_dict(lang)
+    click.echo(out.to_json(d) if fmt == "json" else out.show_text(d))
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--depth", type=click.IntRange(min=0), default=None,
+              help="Levels below CODE to show (default: all).")
+@LANG
+@fmt_option("text", "csv", "json")
+def tree(code, depth, lang, fmt):
+    """Print the classification as a tree, whole or from CODE down."""
+    classification = load()
+    roots = [classification[code]] if code else classification.sections()
+    rows = []
+
+    def walk(c, below):
+        rows.append({"code": c.code, "level": c.level, "depth": c.depth,
+                     "parent": c.parent.code if c.parent else "", "label": c.label(lang)})
+        if depth is None or below < depth:
+            for child in c.children:
+                walk(child, below + 1)
+
+    for root in roots:
+        walk(root, 0)
+    if fmt == "text":
+        top = min(r["depth"] for r in rows)
+        click.echo("\n".join(f"{'  ' * (r['depth'] - top)}{r['code']}  {r['label']}" for r in rows))
+    else:
+        click.echo(out.render(rows, ["code", "level", "depth", "parent", "label"], fmt))
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@LANG
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@fmt_option("table", "csv", "json")
+def search(text, lang, limit, fmt):
+    """Search labels, index terms and notes; best matches first."""
+    hits = load().search(" ".join(text), lang=lang, limit=limit)
+    if not hits and fmt == "table":
+        click.echo("no match", err=True)
+        sys.exit(1)
+    click.echo(out.render([h.to_dict(lang) for h in hits],
+                          ["code", "level", "label", "score", "matched"], fmt))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@fmt_option("text", "json")
+def check(files, fmt):
+    """Check the shipped graph, or RDF FILES, against the ICCS shapes (SHACL).
+
+    Exit code 0 when the graph conforms, 1 when it does not, 2 when a file cannot be read.
+    """
+    from .check import check as run_check
+
+    report = run_check(list(files) or None)
+    click.echo(out.to_json(report.to_dict()) if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@fmt_option("ttl", "jsonld", "nt", "csv")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (atomically) instead of standard output.")
+def export(fmt, output):
+    """Export the graph as Turtle, JSON-LD, N-Triples, or the categories as CSV."""
+    from .export import export as run_export
+    from .files import write_atomic
+
+    data = run_export(fmt)
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def main(argv=None):
+    """Run the command line (the console script enters through ``iccs.entry.main``)."""
+    return cli.main(args=argv, prog_name="iccs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""IRIs of the project, declared once.
+
+Everything this project mints lives under :data:`BASE`: the vocabulary terms of our own under
+``BASE + "def#"`` and the resources of the ICCS v1.0 edition under ``BASE + "1.0/"``.
+Standard vocabularies (SKOS, XKOS, DCTERMS, …) are used wherever they have a term.
+
+This module must stay cheap to import (no rdflib): the fast paths of the command line use it.
+"""
+
+BASE = "https://w3id.org/iccs/"
+VOCAB = BASE + "def#"
+EDITION = BASE + "1.0/"
+SCHEME = BASE + "1.0"
+
+XKOS = "http://rdf-vocabulary.ddialliance.org/xkos#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+PROV = "http://www.w3.org/ns/prov#"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES = {
+    "iccs": VOCAB,
+    "skos": SKOS,
+    "xkos": XKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "prov": PROV,
+    "sh": SH,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def category_iri(code):
+    """The IRI of the ICCS category with this notation (``"0101"``)."""
+    return EDITION + "category/" + code
+
+
+def level_iri(name):
+    return EDITION + "level/" + name
+
+
+LEVELS = (
+    # (name, depth, number of digits)
+    ("section", 1, 2),
+    ("division", 2, 4),
+    ("group", 3, 5),
+    ("class", 4, 6),
+)
+LEVEL_BY_DIGITS = {digits: name for name, _, digits in LEVELS}
+
+
+def rdflib_namespaces():
+    """The prefixes as rdflib Namespace objects (imports rdflib)."""
+    from rdflib import Namespace
+
+    return {prefix: Namespace(iri) for prefix, iri in PREFIXES.items()}

@@ -1,0 +1,91 @@
+"""Each shape catches what it is for: one broken copy of the shipped graph per finding code."""
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from iccs import namespaces as ns
+from iccs.check import validate
+
+XKOS = ns.rdflib_namespaces()["xkos"]
+ICCS = ns.rdflib_namespaces()["iccs"]
+
+
+def cat(code):
+    return URIRef(ns.category_iri(code))
+
+
+@pytest.fixture(scope="module")
+def base(shipped_graph):
+    """The categories part of the shipped graph (what these shapes look at), kept small for speed."""
+    g = Graph()
+    for prefix, iri in ns.PREFIXES.items():
+        g.bind(prefix, iri)
+    keep = ("category/01", "level/", "1.0")
+    for s, p, o in shipped_graph:
+        name = str(s)[len(ns.EDITION):] if str(s).startswith(ns.EDITION) else str(s)
+        if str(s) == ns.SCHEME or name.startswith(keep) or not str(s).startswith(ns.BASE):
+            g.add((s, p, o))
+    return g
+
+
+def test_shipped_graph_conforms(shipped_graph, shapes_graph):
+    assert validate(shipped_graph, shapes_graph) == []
+
+
+def test_base_conforms(base, shapes_graph):
+    assert validate(base, shapes_graph) == []
+
+
+def label_of(g, code, lang):
+    return next(o for o in g.objects(cat(code), SKOS.prefLabel) if o.language == lang)
+
+
+MUTATIONS = {
+    "PrefLabelSpanish": lambda g: g.remove((cat("0101"), SKOS.prefLabel, label_of(g, "0101", "es"))),
+    "PrefLabelEnglish": lambda g: g.add((cat("0101"), SKOS.prefLabel, Literal("Murder", lang="en"))),
+    "S14": lambda g: g.add((cat("0102"), SKOS.prefLabel, Literal("Another", lang="es"))),
+    "OneParent": lambda g: g.add((cat("01031"), SKOS.broader, cat("0101"))),
+    "ParentOrTop": lambda g: g.remove((cat("0102"), SKOS.broader, None)),
+    "ChildCodeStartsWithParentCode": lambda g: (g.remove((cat("01031"), SKOS.broader, None)),
+                                                g.add((cat("01031"), SKOS.broader, cat("0102")))),
+    "UniqueNotation": lambda g: (g.remove((cat("0102"), SKOS.notation, None)),
+                                 g.add((cat("0102"), SKOS.notation, Literal("0101")))),
+    "NotationMatchesLevel": lambda g: (g.remove((URIRef(ns.level_iri("division")), SKOS.member, cat("0102"))),
+                                       g.add((URIRef(ns.level_iri("group")), SKOS.member, cat("0102")))),
+    "OneLevel": lambda g: g.add((URIRef(ns.level_iri("group")), SKOS.member, cat("0102"))),
+    "DepthMatchesLevel": lambda g: (g.remove((cat("01031"), SKOS.broader, None)),
+                                    g.add((cat("01031"), SKOS.broader, cat("01")))),
+    "DefinitionEnglish": lambda g: g.remove((cat("0105"), SKOS.definition, None)),
+    "ResidualEndsInNine": lambda g: g.add((cat("0105"), SKOS.prefLabel, Literal("Other acts", lang="en"))),
+    "CitedCodeExists": lambda g: g.add((cat("0101"), ICCS.excludes, cat("0199"))),
+    "S13": lambda g: g.add((cat("0101"), SKOS.altLabel, label_of(g, "0101", "en"))),
+    "S27": lambda g: g.add((cat("010321"), SKOS.related, cat("01"))),
+    "S37": lambda g: g.add((cat("0101"), RDF.type, SKOS.Collection)),
+    "S46": lambda g: (g.add((cat("0101"), SKOS.exactMatch, cat("0102"))),
+                      g.add((cat("0101"), SKOS.broadMatch, cat("0102")))),
+    "S9": lambda g: g.add((URIRef(ns.SCHEME), RDF.type, SKOS.Concept)),
+    "SchemeLevelCount": lambda g: (g.remove((URIRef(ns.SCHEME), XKOS.numberOfLevels, None)),
+                                   g.add((URIRef(ns.SCHEME), XKOS.numberOfLevels, Literal(5)))),
+}
+
+
+@pytest.mark.parametrize("code", sorted(MUTATIONS))
+def test_shape_catches(base, shapes_graph, code):
+    g = Graph()
+    for s, p, o in base:
+        g.add((s, p, o))
+    MUTATIONS[code](g)
+    codes = {f.code for f in validate(g, shapes_graph)}
+    assert code in codes
+
+
+def test_index_entry_must_resolve(shapes_graph, base):
+    g = Graph()
+    for t in base:
+        g.add(t)
+    entry = URIRef(ns.EDITION + "index/en/test")
+    g.add((entry, RDF.type, ICCS.IndexEntry))
+    g.add((entry, ns.rdflib_namespaces()["rdfs"].label, Literal("Drug trafficking", lang="en")))
+    g.add((entry, XKOS.classifiedUnder, cat("060132")))
+    findings = validate(g, shapes_graph)
+    assert [(f.code, f.value) for f in findings] == [("IndexEntryResolves", "060132")]

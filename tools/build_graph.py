@@ -1,0 +1,452 @@
+"""Build the ICCS graph (``ontology/*.ttl``) from the curated tables in ``data/``.
+
+    python3 tools/build_graph.py            # rebuild ontology/ in place
+    python3 tools/build_graph.py --out DIR  # write elsewhere
+    python3 tools/build_graph.py --without-erratum E01 --out DIR   # as the publication prints it
+
+The tables keep what the publication prints; ``data/errata.csv`` says what the graph uses instead
+and why. The build is deterministic: the same tables give byte-identical Turtle.
+"""
+import argparse
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rdflib import BNode, Graph, Literal, URIRef  # noqa: E402
+from rdflib.collection import Collection  # noqa: E402
+from rdflib.namespace import OWL, RDF, RDFS, XSD  # noqa: E402
+
+from iccs import namespaces as ns  # noqa: E402
+from iccs.files import write_atomic  # noqa: E402
+
+N = ns.rdflib_namespaces()
+SKOS, XKOS, DCT, ICCS, PROV = N["skos"], N["xkos"], N["dcterms"], N["iccs"], N["prov"]
+LANGS = ("en", "es")
+E = ns.EDITION
+
+TITLE = {
+    "en": "International Classification of Crime for Statistical Purposes",
+    "es": "Clasificación Internacional de Delitos con Fines Estadísticos",
+}
+CITATION = {  # "Suggested citation", page 2 of each edition
+    "en": "UNODC, International Classification of Crime for Statistical Purposes, Version 1.0",
+    "es": "UNODC, Clasificación Internacional de Delitos con Fines Estadísticos, versión 1.0",
+}
+PERMISSION = {  # page 2 of each edition
+    "en": "This publication may be reproduced in whole or in part and in any form for educational or "
+    "non-profit purposes without special permission from the copyright holder, provided "
+    "acknowledgement of the source is made.",
+    "es": "Esta publicación puede reproducirse parcial o totalmente en cualquier forma, con fines "
+    "educativos o no lucrativos, sin autorización especial de los titulares del derecho de autor, "
+    "siempre que se indique la fuente.",
+}
+ACKNOWLEDGEMENT = (
+    "Text reproduced from UNODC, International Classification of Crime for Statistical Purposes, "
+    "Version 1.0 (2015), English and Spanish editions, with acknowledgement of the source as the "
+    "publication permits. Footnote markers removed; corrections are listed as errata."
+)
+# Footnote 20 of the English edition, note 20 of the Spanish one: "Level 1 may also be referred
+# to as Sections, Level 2 as Divisions, Level 3 as Groups and Level 4 as Classes."
+LEVEL_LABELS = {
+    "section": ("Sections", "Secciones"),
+    "division": ("Divisions", "Divisiones"),
+    "group": ("Groups", "Grupos"),
+    "class": ("Classes", "Clases"),
+}
+CODE_RE = re.compile(r"(?<![\dA-Za-z])(\d{2}|\d{4,6})(?:\s*[-–]\s*(\d{2}|\d{4,6}))?(?![\d])")
+
+
+class BuildError(Exception):
+    pass
+
+
+DATA = ROOT / "data"
+
+
+def read_table(name, required=True):
+    path = DATA / (name + ".csv")
+    if not path.exists():
+        if required:
+            raise BuildError(f"{path}: missing")
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def lit(text, lang=None):
+    return Literal(text, lang=lang) if lang else Literal(text)
+
+
+def cat(code):
+    return URIRef(ns.category_iri(code))
+
+
+class Errata:
+    """The corrections of ``data/errata.csv``, applied to the tables as they are read."""
+
+    def __init__(self, rows, skip=()):
+        self.rows = [r for r in rows if r["id"] not in set(skip)]
+        self.all = rows
+        self.used = set()
+
+    def correct(self, source, rows, keycol):
+        """Rows with corrected values; rows whose value is corrected to nothing are dropped."""
+        out = []
+        for row in rows:
+            row = dict(row)
+            keep = True
+            for e in self.rows:
+                if e["source"] != source or e["field"] in TEXT_FIELDS:
+                    continue
+                if row.get(keycol) == e["key"] and row.get(e["field"]) == e["printed"]:
+                    self.used.add(e["id"])
+                    if e["corrected"] == "":
+                        keep = False
+                    else:
+                        row[e["field"]] = e["corrected"]
+            if keep:
+                out.append(row)
+        return out
+
+    def citation_fixes(self, source, key, field):
+        fixes = {}
+        for e in self.rows:
+            if e["source"] == source and e["key"] == key and e["field"] == field:
+                self.used.add(e["id"])
+                fixes[e["printed"]] = e["corrected"]
+        return fixes
+
+
+TEXT_FIELDS = ("definition", "inclusions", "exclusions")
+FIELD_PROPERTY = {"label": SKOS.prefLabel, "definition": SKOS.definition,
+                  "inclusions": XKOS.inclusionNote, "exclusions": XKOS.exclusionNote}
+
+
+def cited_codes(text, known, fixes=None):
+    """Codes a note cites, in order: ``(0206)``, ``listed in 0103``, ``01041 - 01049``.
+
+    A range stands for every category of that length between its ends. Numbers that cannot be
+    ICCS codes (first two digits outside 01-11) are not citations.
+    """
+    fixes = fixes or {}
+    out = []
+
+    def add(code):
+        code = fixes.get(code, code)
+        if code and code not in out:
+            out.append(code)
+
+    for m in CODE_RE.finditer(text):
+        start, end = m.group(1), m.group(2)
+        if not 1 <= int(start[:2]) <= 11:
+            continue
+        if end and len(end) == len(start) and 1 <= int(end[:2]) <= 11:
+            add(start)
+            for code in sorted(known):
+                if len(code) == len(start) and start < code < end:
+                    add(code)
+            add(end)
+        else:
+            add(start)
+            if end and 1 <= int(end[:2]) <= 11:
+                add(end)
+    return out
+
+
+def build(skip_errata=()):
+    errata = Errata(read_table("errata"), skip=skip_errata)
+    graphs = {}
+    g = graphs["iccs"] = new_graph()
+    scheme = URIRef(ns.SCHEME)
+    add_scheme(g, scheme)
+
+    structure = {lang: errata.correct(f"structure-{lang}", read_table(f"structure-{lang}"), "code")
+                 for lang in LANGS}
+    table1 = {lang: errata.correct(f"table1-{lang}", read_table(f"table1-{lang}"), "code")
+              for lang in LANGS}
+    # The categories are those of the broad structure and of Table I, in both editions. Where the
+    # publication disagrees with itself and no erratum settles it, both codes enter the graph and
+    # the shapes say what is wrong.
+    codes = []
+    for rows in (structure["en"], structure["es"], table1["en"], table1["es"]):
+        codes += [r["code"] for r in rows if r["code"] not in codes]
+    codes.sort()
+    known = set(codes)
+
+    levels = {}
+    level_nodes = []
+    for name, depth, digits in ns.LEVELS:
+        node = URIRef(ns.level_iri(name))
+        levels[digits] = node
+        level_nodes.append(node)
+        g.add((node, RDF.type, XKOS.ClassificationLevel))
+        g.add((node, XKOS.depth, Literal(depth)))
+        g.add((node, XKOS.notationPattern, Literal(f"[0-9]{{{digits}}}")))
+        g.add((node, SKOS.inScheme, scheme))
+        for lang, label in zip(LANGS, LEVEL_LABELS[name]):
+            g.add((node, SKOS.prefLabel, lit(label, lang)))
+    lst = BNode("levels")
+    Collection(g, lst, level_nodes)
+    g.add((scheme, XKOS.levels, lst))
+    g.add((scheme, XKOS.numberOfLevels, Literal(len(level_nodes), datatype=XSD.positiveInteger)))
+
+    for code in codes:
+        node = cat(code)
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.notation, Literal(code)))
+        g.add((node, SKOS.inScheme, scheme))
+        if len(code) in levels:
+            g.add((levels[len(code)], SKOS.member, node))
+        parent = next((code[:n] for n in (5, 4, 2) if n < len(code) and code[:n] in known), None)
+        if len(code) == 2:
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
+        elif parent is not None:
+            g.add((node, SKOS.broader, cat(parent)))
+            g.add((cat(parent), SKOS.narrower, node))
+    for lang in LANGS:
+        # Labels from the broad structure (Table I prints section names in capitals); a code
+        # that only Table I has keeps Table I's label.
+        labels = {r["code"]: r["label"] for r in table1[lang]}
+        labels.update({r["code"]: r["label"] for r in structure[lang]})
+        for code, label in sorted(labels.items()):
+            g.add((cat(code), SKOS.prefLabel, lit(label, lang)))
+        for row in table1[lang]:
+            add_notes(g, row, lang, known, errata)
+        add_footnotes(g, read_table(f"footnotes-{lang}", required=False), lang, errata)
+
+    graphs["index"] = build_index(known, errata)
+    graphs["tags"] = build_tags()
+    graphs["homicide"] = build_homicide()
+    graphs["errata"] = build_errata(errata, known)
+    unused = [e["id"] for e in errata.rows if e["id"] not in errata.used]
+    if unused:
+        raise BuildError(f"data/errata.csv: rows that match nothing in the tables: {unused}")
+    return graphs
+
+
+def new_graph():
+    g = Graph()
+    for prefix, iri in ns.PREFIXES.items():
+        g.bind(prefix, iri, override=True)
+    return g
+
+
+def add_scheme(g, scheme):
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    for lang in LANGS:
+        g.add((scheme, SKOS.prefLabel, lit(TITLE[lang], lang)))
+        g.add((scheme, DCT.title, lit(TITLE[lang], lang)))
+        g.add((scheme, DCT.rights, lit(PERMISSION[lang], lang)))
+        g.add((scheme, DCT.bibliographicCitation, lit(CITATION[lang], lang)))
+    g.add((scheme, SKOS.notation, Literal("ICCS")))
+    g.add((scheme, DCT.alternative, Literal("ICCS")))
+    g.add((scheme, OWL.versionInfo, Literal("1.0")))
+    g.add((scheme, DCT.issued, Literal("2015-03", datatype=XSD.gYearMonth)))
+    publisher = BNode("unodc")
+    g.add((scheme, DCT.publisher, publisher))
+    g.add((publisher, RDF.type, DCT.Agent))
+    g.add((publisher, RDFS.label, lit("United Nations Office on Drugs and Crime", "en")))
+    g.add((publisher, RDFS.label, lit("Oficina de las Naciones Unidas contra la Droga y el Delito", "es")))
+    g.add((scheme, RDFS.comment, lit(ACKNOWLEDGEMENT, "en")))
+    for lang, pages in (("en", 133), ("es", 148)):
+        src = BNode(f"source_{lang}")
+        g.add((scheme, DCT.source, src))
+        g.add((scheme, PROV.wasDerivedFrom, src))
+        g.add((src, RDF.type, DCT.BibliographicResource))
+        g.add((src, DCT.title, lit(TITLE[lang], lang)))
+        g.add((src, DCT.bibliographicCitation, lit(CITATION[lang], lang)))
+        g.add((src, DCT.language, Literal(lang)))
+        g.add((src, DCT.extent, lit(f"{pages} pages", "en")))
+
+
+def add_notes(g, row, lang, known, errata):
+    node = cat(row["code"])
+    source = f"table1-{lang}"
+    for field, prop in (("definition", SKOS.definition), ("inclusions", XKOS.inclusionNote),
+                        ("exclusions", XKOS.exclusionNote)):
+        text = row.get(field, "")
+        if not text:
+            continue
+        g.add((node, prop, lit(text, lang)))
+        link = ICCS.excludes if field == "exclusions" else ICCS.refersTo
+        fixes = errata.citation_fixes(source, row["code"], field)
+        for code in cited_codes(text, known, fixes):
+            if code != row["code"]:
+                g.add((node, link, cat(code)))
+
+
+def add_footnotes(g, rows, lang, errata):
+    for row in rows:
+        note = URIRef(f"{E}footnote/{lang}/{row['number']}")
+        g.add((note, RDF.type, ICCS.Footnote))
+        g.add((note, ICCS.footnoteNumber, Literal(int(row["number"]))))
+        g.add((note, RDF.value, lit(row["text"], lang)))
+        if row.get("code"):
+            g.add((cat(row["code"]), ICCS.footnote, note))
+        if row.get("field"):
+            g.add((note, ICCS.noteOn, FIELD_PROPERTY[row["field"]]))
+        if row.get("term"):
+            g.add((note, RDF.type, SKOS.Concept))
+            g.add((note, SKOS.inScheme, URIRef(E + "glossary")))
+            g.add((note, SKOS.prefLabel, lit(row["term"], lang)))
+            g.add((note, SKOS.definition, lit(row["text"], lang)))
+    if rows:
+        glossary = URIRef(E + "glossary")
+        g.add((glossary, RDF.type, SKOS.ConceptScheme))
+        g.add((glossary, SKOS.prefLabel, lit("Glossary of the ICCS footnotes", "en")))
+
+
+def slug(text):
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "entry"
+
+
+def build_index(known, errata):
+    g = new_graph()
+    for lang in LANGS:
+        rows = errata.correct(f"index-{lang}", read_table(f"index-{lang}", required=False), "term")
+        seen = set()
+        for row in rows:
+            base = f"{E}index/{lang}/{slug(row['term'])}"
+            iri, n = base, 1
+            while iri in seen:
+                n += 1
+                iri = f"{base}-{n}"
+            seen.add(iri)
+            node = URIRef(iri)
+            g.add((node, RDF.type, ICCS.IndexEntry))
+            g.add((node, RDFS.label, lit(row["term"], lang)))
+            g.add((node, XKOS.classifiedUnder, cat(row["code"])))
+            if row.get("page"):
+                g.add((node, ICCS.page, Literal(int(row["page"]))))
+    return g
+
+
+def build_tags():
+    g = new_graph()
+    tags = read_table("tags", required=False)
+    codes = read_table("tag-codes", required=False)
+    groups = {}
+    for row in tags:
+        scheme = URIRef(f"{E}tag/{row['acronym']}")
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, RDF.type, ICCS.DisaggregatingVariable))
+        g.add((scheme, SKOS.notation, Literal(row["acronym"])))
+        for lang in LANGS:
+            g.add((scheme, SKOS.prefLabel, lit(row[f"name_{lang}"], lang)))
+            if row.get(f"description_{lang}"):
+                g.add((scheme, SKOS.definition, lit(row[f"description_{lang}"], lang)))
+        group = URIRef(f"{E}tag-group/{row['group']}")
+        if group not in groups:
+            groups[group] = row
+            g.add((group, RDF.type, ICCS.DisaggregationGroup))
+            for lang in LANGS:
+                g.add((group, SKOS.prefLabel, lit(row[f"group_{lang}"], lang)))
+        g.add((scheme, ICCS.disaggregationGroup, group))
+        g.add((group, DCT.hasPart, scheme))
+    for row in codes:
+        scheme = URIRef(f"{E}tag/{row['acronym']}")
+        node = URIRef(f"{E}tag/{row['acronym']}/{row['code']}")
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.notation, Literal(row["code"])))
+        g.add((node, SKOS.inScheme, scheme))
+        for lang in LANGS:
+            g.add((node, SKOS.prefLabel, lit(row[f"label_{lang}"], lang)))
+            if row.get(f"definition_{lang}"):
+                g.add((node, SKOS.definition, lit(row[f"definition_{lang}"], lang)))
+        if row.get("parent"):
+            parent = URIRef(f"{E}tag/{row['acronym']}/{row['parent']}")
+            g.add((node, SKOS.broader, parent))
+            g.add((parent, SKOS.narrower, node))
+        else:
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
+    return g
+
+
+def build_homicide():
+    g = new_graph()
+    for row in read_table("homicide-tables", required=False):
+        scheme = URIRef(f"{E}homicide/{row['table']}")
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, SKOS.notation, Literal(row["table"])))
+        for lang in LANGS:
+            g.add((scheme, SKOS.prefLabel, lit(row[f"title_{lang}"], lang)))
+    for row in read_table("homicide", required=False):
+        scheme = URIRef(f"{E}homicide/{row['table']}")
+        node = URIRef(f"{E}homicide/{row['path']}")
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, scheme))
+        for lang in LANGS:
+            g.add((node, SKOS.prefLabel, lit(row[f"label_{lang}"], lang)))
+            if row.get(f"description_{lang}"):
+                g.add((node, SKOS.definition, lit(row[f"description_{lang}"], lang)))
+        if row.get("icd10"):
+            g.add((node, ICCS.icd10, Literal(row["icd10"])))
+        if row.get("parent"):
+            parent = URIRef(f"{E}homicide/{row['parent']}")
+            g.add((node, SKOS.broader, parent))
+            g.add((parent, SKOS.narrower, node))
+        else:
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
+    return g
+
+
+def build_errata(errata, known):
+    g = new_graph()
+    for e in errata.all:
+        node = URIRef(f"{E}erratum/{e['id']}")
+        g.add((node, RDF.type, ICCS.Erratum))
+        g.add((node, DCT.identifier, Literal(e["id"])))
+        g.add((node, ICCS.table, Literal(e["source"])))
+        g.add((node, ICCS.key, Literal(e["key"])))
+        g.add((node, ICCS.field, Literal(e["field"])))
+        g.add((node, ICCS.printedValue, Literal(e["printed"])))
+        g.add((node, ICCS.correctedValue, Literal(e["corrected"])))
+        g.add((node, RDFS.comment, lit(e["reason"], "en")))
+        for lang in LANGS:
+            if e.get(f"page_{lang}"):
+                prop = ICCS.pageEnglishEdition if lang == "en" else ICCS.pageSpanishEdition
+                g.add((node, prop, Literal(int(e[f"page_{lang}"]))))
+        for value in (e["corrected"], e["key"]):
+            if value in known:
+                g.add((node, ICCS.concerns, cat(value)))
+                break
+    return g
+
+
+def serialize(graph):
+    return graph.serialize(format="turtle").encode("utf-8")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "ontology")
+    ap.add_argument("--data", type=Path, default=None, help="folder of the curated tables")
+    ap.add_argument("--without-erratum", action="append", default=[], metavar="ID",
+                    help="leave this correction out (to see what the shapes say of the print)")
+    args = ap.parse_args(argv)
+    global DATA
+    DATA = args.data or DATA
+    try:
+        graphs = build(skip_errata=args.without_erratum)
+    except BuildError as e:
+        print(f"build_graph: {e}", file=sys.stderr)
+        return 2
+    for name, graph in graphs.items():
+        write_atomic(args.out / f"{name}.ttl", serialize(graph))
+    print(f"wrote {', '.join(f'{n}.ttl' for n in graphs)} to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
