@@ -16,7 +16,7 @@ import sys
 from . import namespaces as ns
 from .resources import ontology_files
 
-FORMAT = 3  # bump when compile_graph's output changes
+FORMAT = 4  # bump when compile_graph's output changes
 
 
 def cache_dir():
@@ -127,4 +127,58 @@ def compile_graph(graph):
         "title": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
         "order": sorted(categories),
         "categories": categories,
+        "tags": _compile_tags(graph, texts),
+        "errata": _compile_errata(graph, code_of),
     }
+
+
+def _compile_tags(graph, texts):
+    from rdflib import RDF
+
+    N = ns.rdflib_namespaces()
+    SKOS, ICCS = N["skos"], N["iccs"]
+    tags = []
+    for scheme in graph.subjects(RDF.type, ICCS.DisaggregatingVariable):
+        group = graph.value(scheme, ICCS.disaggregationGroup)
+        codes = []
+        for code in graph.subjects(SKOS.inScheme, scheme):
+            parent = graph.value(code, SKOS.broader)
+            codes.append({
+                "code": str(graph.value(code, SKOS.notation)),
+                "parent": str(graph.value(parent, SKOS.notation)) if parent is not None else None,
+                "label": {k: v[0] for k, v in texts(code, SKOS.prefLabel).items()},
+                "definition": {k: v[0] for k, v in texts(code, SKOS.definition).items()},
+            })
+        codes.sort(key=lambda c: (len(c["code"]), c["code"]))
+        tags.append({
+            "acronym": str(graph.value(scheme, SKOS.notation)),
+            "group": str(group).rsplit("/", 1)[-1] if group is not None else "",
+            "group_label": {k: v[0] for k, v in texts(group, SKOS.prefLabel).items()} if group is not None else {},
+            "label": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
+            "definition": {k: v[0] for k, v in texts(scheme, SKOS.definition).items()},
+            "codes": codes,
+        })
+    return tags
+
+
+def _compile_errata(graph, code_of):
+    from rdflib import RDF, RDFS
+
+    N = ns.rdflib_namespaces()
+    ICCS, DCT = N["iccs"], N["dcterms"]
+    out = []
+    for node in graph.subjects(RDF.type, ICCS.Erratum):
+        def value(prop):
+            v = graph.value(node, prop)
+            return "" if v is None else str(v)
+
+        concerns = graph.value(node, ICCS.concerns)
+        out.append({
+            "id": value(DCT.identifier), "table": value(ICCS.table), "key": value(ICCS.key),
+            "field": value(ICCS.field), "printed": value(ICCS.printedValue),
+            "corrected": value(ICCS.correctedValue), "page_en": value(ICCS.pageEnglishEdition),
+            "page_es": value(ICCS.pageSpanishEdition), "reason": value(RDFS.comment),
+            "category": code_of(concerns) if concerns is not None else "",
+        })
+    out.sort(key=lambda e: e["id"])
+    return out

@@ -33,8 +33,9 @@ def validate(data_graph, shapes_graph=None):
     from rdflib import RDF, URIRef
 
     shapes_graph = shapes_graph if shapes_graph is not None else load_graph(shape_files())
+    # inplace: no inference is asked for, so the data graph is not changed and need not be copied.
     _, results, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, advanced=True,
-                                   allow_warnings=True, inference="none")
+                                   allow_warnings=True, inference="none", inplace=True)
     SH = ns.rdflib_namespaces()["sh"]
     findings = []
     reports = list(results.subjects(RDF.type, SH.ValidationReport))

@@ -174,6 +174,26 @@ class Classification:
                 out.append(near)
         return out[:n]
 
+    def errata(self):
+        """Where the publication contradicts itself or cites what does not exist, and what the
+        graph uses instead: a list of dicts (id, table, key, field, printed, corrected, page_en,
+        page_es, reason, category)."""
+        return [dict(e) for e in self._compiled["errata"]]
+
+    def tags(self):
+        """The disaggregating variables (Tables A and II): a list of dicts with acronym, group,
+        label and definition by language, and their codes."""
+        return [dict(t) for t in self._compiled["tags"]]
+
+    def tag(self, acronym):
+        for t in self._compiled["tags"]:
+            if t["acronym"].casefold() == acronym.strip().casefold():
+                return dict(t)
+        from .errors import ICCSError
+
+        known = ", ".join(t["acronym"] for t in self._compiled["tags"])
+        raise ICCSError(f"unknown tag {acronym!r}; the tags are {known}")
+
     def sections(self):
         return [c for c in self if c.parent is None]
 

@@ -105,6 +105,42 @@ def search(text, lang, limit, fmt):
 
 
 @cli.command()
+@click.argument("acronym", required=False)
+@LANG
+@fmt_option("table", "csv", "json")
+def tags(acronym, lang, fmt):
+    """List the disaggregating variables (tags), or the codes of one (e.g. Cy, SiC)."""
+    classification = load()
+    if acronym is None:
+        rows = [{"acronym": t["acronym"], "group": t["group"], "label": t["label"].get(lang, ""),
+                 "codes": len(t["codes"])} for t in classification.tags()]
+        click.echo(out.render(rows, ["acronym", "group", "label", "codes"], fmt))
+        return
+    tag = classification.tag(acronym)
+    rows = [{"acronym": tag["acronym"], "code": c["code"], "parent": c["parent"] or "",
+             "label": c["label"].get(lang, ""), "definition": c["definition"].get(lang, "")}
+            for c in tag["codes"]]
+    if fmt == "json":
+        click.echo(out.to_json(dict(tag, codes=rows)))
+    else:
+        if fmt == "table":
+            click.echo(f"{tag['acronym']}  {tag['label'].get(lang, '')}")
+            if tag["definition"].get(lang):
+                click.echo(tag["definition"][lang])
+        click.echo(out.render(rows, ["code", "parent", "label", "definition"] if fmt == "table"
+                              else ["acronym", "code", "parent", "label", "definition"], fmt))
+
+
+@cli.command()
+@fmt_option("table", "csv", "json")
+def errata(fmt):
+    """List the errata: where the publication contradicts itself, and what the graph uses."""
+    rows = load().errata()
+    columns = ["id", "table", "key", "field", "printed", "corrected", "page_en", "page_es", "reason"]
+    click.echo(out.render(rows, columns if fmt != "table" else columns[:-1], fmt))
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @fmt_option("text", "json")
 def check(files, fmt):

@@ -29,12 +29,17 @@ def render(rows, columns, fmt="table"):
         return out.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[_clip(_cell(r.get(c))) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)
+
+
+def _clip(text, width=60):
+    """A table cell is cut to a width (the CSV and JSON keep the whole text)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _cell(value):

@@ -1,4 +1,5 @@
 """The graph is built from the curated tables, reproducibly; each erratum is one the shapes see."""
+import re
 import subprocess
 from pathlib import Path
 import sys
@@ -36,8 +37,10 @@ def test_errata_are_well_formed():
     ids = [e["id"] for e in ERRATA]
     assert len(ids) == len(set(ids))
     for e in ERRATA:
-        assert e["printed"] and e["reason"], e["id"]
+        assert e["action"] in ("correct", "drop", "note"), e["id"]
+        assert e["reason"], e["id"]
         assert e["page_en"] or e["page_es"], e["id"]
+        assert (e["action"] == "correct") == bool(e["corrected"]) or e["action"] == "note", e["id"]
 
 
 def merged(graphs):
@@ -50,22 +53,87 @@ def merged(graphs):
     return g
 
 
-# Errata the shapes cannot see by construction: a label that Part Two and Table I print
-# differently (the graph keeps one label; the test of the tables compares the two).
-SHAPE_BLIND_FIELDS = ("label",)
+APPLIED = [e for e in ERRATA if e["action"] in ("correct", "drop")]
+CODES = {r["code"] for r in read_csv("structure-en")}
 
 
-@pytest.mark.parametrize("erratum", [e for e in ERRATA if e["field"] not in SHAPE_BLIND_FIELDS],
-                         ids=lambda e: e["id"])
-def test_shapes_catch_the_uncorrected_publication(erratum, shapes_graph):
-    findings = validate(merged(build_graph.build(skip_errata=[erratum["id"]])), shapes_graph)
-    assert findings, f"{erratum['id']}: the shapes see nothing wrong without this correction"
-    printed = erratum["printed"]
-    assert any(printed in (f.focus, f.value) or printed in f.message for f in findings), findings
+@pytest.fixture(scope="module")
+def uncorrected_findings(shapes_graph):
+    """The findings on the graph built as the publication prints it: every correction removed."""
+    graphs = build_graph.build(skip_errata=[e["id"] for e in APPLIED])
+    return validate(merged(graphs), shapes_graph)
+
+
+def test_corrected_graph_has_no_findings(shipped_graph, shapes_graph):
+    assert validate(shipped_graph, shapes_graph) == []
+
+
+def named_as_category(e):
+    """An index term that is exactly the name of a category."""
+    lang = e["source"].rsplit("-", 1)[-1]
+    return e["key"].casefold() in {r["label"].casefold() for r in read_csv(f"structure-{lang}")}
+
+
+STRUCTURAL = [e for e in APPLIED if e["field"] != "label" and (
+    e["printed"] not in CODES or (e["field"] == "code" and not e["source"].startswith("index"))
+    or (e["source"].startswith("index") and named_as_category(e)))]
+
+
+@pytest.mark.parametrize("erratum", STRUCTURAL, ids=lambda e: e["id"])
+def test_shapes_catch_the_uncorrected_publication(erratum, uncorrected_findings):
+    """Each erratum that cites or uses a code that does not exist (or breaks a coding rule) is
+    a finding of the shapes when its correction is removed."""
+    printed, key = erratum["printed"], erratum["key"]
+    if erratum["source"].startswith("table1") and erratum["field"] != "code":
+        hits = [f for f in uncorrected_findings if f.focus == key and f.value == printed]
+    elif erratum["source"].startswith("index"):
+        hits = [f for f in uncorrected_findings if f.value == printed or
+                (f.code == "IndexEntryNamedAsCategory" and f"is classified under {printed}," in f.message)]
+    else:
+        hits = [f for f in uncorrected_findings if printed in (f.focus, f.value)]
+    assert hits, f"{erratum['id']}: no finding on {key!r} / {printed!r} without the correction"
+
+
+LABELS = [e for e in APPLIED if e["field"] == "label"]
+
+
+@pytest.mark.parametrize("erratum", LABELS, ids=lambda e: e["id"])
+def test_label_corrections_take_Table_I_label(erratum, classification):
+    """Where Part Two misprints a name, the graph takes the name Table I prints for the code."""
+    lang = erratum["source"].rsplit("-", 1)[-1]
+    table1 = {r["code"]: r["label"] for r in read_csv(f"table1-{lang}")}
+    assert classification[erratum["key"]].label(lang) == erratum["corrected"] == table1[erratum["key"]]
+
+
+SEMANTIC = [e for e in APPLIED if e not in STRUCTURAL and e not in LABELS]
+
+
+@pytest.mark.parametrize("erratum", SEMANTIC, ids=lambda e: e["id"])
+def test_corrections_of_existing_but_wrong_codes_change_the_links(erratum, classification):
+    """A note that cites an existing but wrong code is no structural fault: no shape can see it.
+    Its correction must still take effect: the category cites the corrected code, not the printed one."""
+    if erratum["source"].startswith("index"):
+        lang = erratum["source"].rsplit("-", 1)[-1]
+        assert erratum["key"] in classification[erratum["corrected"]].index_terms(lang)
+        assert erratum["key"] not in classification[erratum["printed"]].index_terms(lang)
+        return
+    c = classification[erratum["key"]]
+    cited = [x.code for x in (c.excludes if erratum["field"] == "exclusions" else c.refers_to)]
+    if erratum["corrected"]:
+        assert erratum["corrected"] in cited
+    if erratum["printed"] in cited:
+        assert cites_printed_elsewhere(c, erratum), f"{erratum['id']}: still cites {erratum['printed']}"
+
+
+def cites_printed_elsewhere(c, erratum):
+    """The printed code may be cited rightly in another place of the same category's notes."""
+    texts = {"definition": c.definition("en"), "inclusions": c.inclusions("en"), "exclusions": c.exclusions("en")}
+    return any(re.search(rf"\b{erratum['printed']}\b", t) for f, t in texts.items() if f != erratum["field"]) \
+        or len(re.findall(rf"\b{erratum['printed']}\b", texts[erratum["field"]])) > 1
 
 
 def test_an_erratum_that_matches_nothing_fails_the_build(tmp_path, monkeypatch):
-    rows = ERRATA + [dict(ERRATA[0], id="EX", key="999999", printed="999999")]
+    rows = ERRATA + [dict(APPLIED[0], id="EX", key="999999", printed="999999")]
     monkeypatch.setattr(build_graph, "read_table",
                         lambda name, required=True, _orig=build_graph.read_table:
                         rows if name == "errata" else _orig(name, required))

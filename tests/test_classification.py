@@ -17,7 +17,7 @@ def part_two_codes(lang):
     text = "\n".join(reference_pages(lang)[first - 1:last])
     codes = []
     for line in text.splitlines():
-        m = re.match(r"^\s*(?:Section|Secci[oó]n)\s+(\d{2})\b", line) or re.match(r"^\s*(\d{4,6})\s+\S", line)
+        m = re.match(r"^\s*(?:Section|Secci[oó]n)\s+(\d{2})\b", line) or re.match(r"^\s*(\d{4,6})(?:\s|$)", line)
         if m:
             codes.append(m.group(1))
     return codes
@@ -55,6 +55,10 @@ def test_tree_is_consistent(classification):
 def test_labels_are_the_structure_labels(classification, lang):
     rows = read_csv(f"structure-{lang}")
     labels = {r["code"]: r["label"] for r in rows}
+    for e in read_csv("errata"):
+        if e["source"] == f"structure-{lang}" and e["field"] == "label" and e["action"] == "correct":
+            assert labels[e["key"]] == e["printed"]
+            labels[e["key"]] = e["corrected"]
     for c in classification:
         assert c.label(lang) == labels[c.code]
 

@@ -57,7 +57,6 @@ LEVEL_LABELS = {
     "group": ("Groups", "Grupos"),
     "class": ("Classes", "Clases"),
 }
-CODE_RE = re.compile(r"(?<![\dA-Za-z])(\d{2}|\d{4,6})(?:\s*[-–]\s*(\d{2}|\d{4,6}))?(?![\d])")
 
 
 class BuildError(Exception):
@@ -86,10 +85,18 @@ def cat(code):
 
 
 class Errata:
-    """The corrections of ``data/errata.csv``, applied to the tables as they are read."""
+    """The errata of ``data/errata.csv``. Those whose ``action`` is ``correct`` (use ``corrected``
+    instead of ``printed``) or ``drop`` (leave the value out) are applied to the tables as they are
+    read; ``note`` records a fault that the graph keeps as printed (a typo in a text, two names
+    for one thing)."""
+
+    ACTIONS = ("correct", "drop", "note")
 
     def __init__(self, rows, skip=()):
-        self.rows = [r for r in rows if r["id"] not in set(skip)]
+        for r in rows:
+            if r["action"] not in self.ACTIONS:
+                raise BuildError(f"data/errata.csv: {r['id']}: action must be one of {self.ACTIONS}")
+        self.rows = [r for r in rows if r["id"] not in set(skip) and r["action"] != "note"]
         self.all = rows
         self.used = set()
 
@@ -104,7 +111,7 @@ class Errata:
                     continue
                 if row.get(keycol) == e["key"] and row.get(e["field"]) == e["printed"]:
                     self.used.add(e["id"])
-                    if e["corrected"] == "":
+                    if e["action"] == "drop":
                         keep = False
                     else:
                         row[e["field"]] = e["corrected"]
@@ -113,11 +120,14 @@ class Errata:
         return out
 
     def citation_fixes(self, source, key, field):
+        """``{printed: corrected}`` for the codes a note cites. ``printed`` is a code, corrected
+        wherever the note cites it, or a phrase of the note ("coercion (0203)") when only that
+        occurrence of the code is wrong."""
         fixes = {}
         for e in self.rows:
             if e["source"] == source and e["key"] == key and e["field"] == field:
                 self.used.add(e["id"])
-                fixes[e["printed"]] = e["corrected"]
+                fixes[e["printed"]] = e["corrected"] if e["action"] == "correct" else ""
         return fixes
 
 
@@ -126,34 +136,46 @@ FIELD_PROPERTY = {"label": SKOS.prefLabel, "definition": SKOS.definition,
                   "inclusions": XKOS.inclusionNote, "exclusions": XKOS.exclusionNote}
 
 
+NOT_A_CODE_AFTER = {"footnote", "nota", "article", "artículo", "of", "de"}
+NUMBER_RE = re.compile(r"(?<![\w.])(\d+)(?:\s*[-–]\s*(\d+))?(?![\w])")
+
+
 def cited_codes(text, known, fixes=None):
     """Codes a note cites, in order: ``(0206)``, ``listed in 0103``, ``01041 - 01049``.
 
-    A range stands for every category of that length between its ends. Numbers that cannot be
-    ICCS codes (first two digits outside 01-11) are not citations.
+    Every number of 2, 4, 5 or 6 digits is a citation, except a footnote or article number, an
+    age ("of 15 years") and a year: a cited code that does not exist is kept, for the shapes to
+    report (unless an erratum corrects it). A range stands for its ends and every category of the
+    same length between them.
     """
     fixes = fixes or {}
     out = []
+    for phrase, corrected in fixes.items():
+        if not phrase.isdigit():  # one occurrence: read the phrase with the corrected code
+            text = text.replace(phrase, re.sub(r"\d+", corrected or "", phrase))
 
     def add(code):
         code = fixes.get(code, code)
         if code and code not in out:
             out.append(code)
 
-    for m in CODE_RE.finditer(text):
-        start, end = m.group(1), m.group(2)
-        if not 1 <= int(start[:2]) <= 11:
+    def is_code(number):
+        return len(number) in (2, 4, 5, 6) and not (len(number) == 4 and 1800 <= int(number) <= 2099)
+
+    for m in NUMBER_RE.finditer(text):
+        before = text[:m.start()].split()
+        if before and before[-1].strip("(").casefold() in NOT_A_CODE_AFTER:
             continue
-        if end and len(end) == len(start) and 1 <= int(end[:2]) <= 11:
-            add(start)
-            for code in sorted(known):
-                if len(code) == len(start) and start < code < end:
-                    add(code)
+        start, end = m.group(1), m.group(2)
+        if not is_code(start):
+            continue
+        add(start)
+        if end and is_code(end):
+            if len(end) == len(start):
+                for code in sorted(known):
+                    if len(code) == len(start) and start < code < end:
+                        add(code)
             add(end)
-        else:
-            add(start)
-            if end and 1 <= int(end[:2]) <= 11:
-                add(end)
     return out
 
 
@@ -222,6 +244,7 @@ def build(skip_errata=()):
     graphs["index"] = build_index(known, errata)
     graphs["tags"] = build_tags()
     graphs["homicide"] = build_homicide()
+    add_table_footnotes(graphs["tags"], graphs["homicide"])
     graphs["errata"] = build_errata(errata, known)
     unused = [e["id"] for e in errata.rows if e["id"] not in errata.used]
     if unused:
@@ -275,6 +298,9 @@ def add_notes(g, row, lang, known, errata):
         g.add((node, prop, lit(text, lang)))
         link = ICCS.excludes if field == "exclusions" else ICCS.refersTo
         fixes = errata.citation_fixes(source, row["code"], field)
+        for printed in fixes:
+            if not re.search(rf"(?<!\d){re.escape(printed)}(?!\d)", text):
+                raise BuildError(f"data/errata.csv: {source} {row['code']} {field} does not print {printed!r}")
         for code in cited_codes(text, known, fixes):
             if code != row["code"]:
                 g.add((node, link, cat(code)))
@@ -331,28 +357,41 @@ def build_index(known, errata):
 
 
 def build_tags():
+    """Tables A and II. A tag printed in two groups (ViP, Cit, LS, Int: victim and perpetrator)
+    belongs to both; its name in the second group, where it differs, is a skos:altLabel."""
     g = new_graph()
-    tags = read_table("tags", required=False)
-    codes = read_table("tag-codes", required=False)
     groups = {}
-    for row in tags:
+
+    def add_group(key, labels):
+        group = URIRef(f"{E}tag-group/{key}")
+        if group not in groups:
+            groups[group] = labels
+            g.add((group, RDF.type, ICCS.DisaggregationGroup))
+            for lang in LANGS:
+                g.add((group, SKOS.prefLabel, lit(labels[lang], lang)))
+        return group
+
+    rows = read_table("tags", required=False)
+    group_labels = {r["group"]: {lang: r[f"group_{lang}"] for lang in LANGS} for r in rows}
+    for row in rows:
         scheme = URIRef(f"{E}tag/{row['acronym']}")
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         g.add((scheme, RDF.type, ICCS.DisaggregatingVariable))
         g.add((scheme, SKOS.notation, Literal(row["acronym"])))
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"name_{lang}"], lang)))
-            if row.get(f"description_{lang}"):
-                g.add((scheme, SKOS.definition, lit(row[f"description_{lang}"], lang)))
-        group = URIRef(f"{E}tag-group/{row['group']}")
-        if group not in groups:
-            groups[group] = row
-            g.add((group, RDF.type, ICCS.DisaggregationGroup))
-            for lang in LANGS:
-                g.add((group, SKOS.prefLabel, lit(row[f"group_{lang}"], lang)))
-        g.add((scheme, ICCS.disaggregationGroup, group))
-        g.add((group, DCT.hasPart, scheme))
-    for row in codes:
+            also = row.get(f"also_name_{lang}")
+            if also and also != row[f"name_{lang}"]:
+                g.add((scheme, SKOS.altLabel, lit(also, lang)))
+            for column, prop in (("definition", SKOS.definition), ("description", SKOS.scopeNote),
+                                 ("table2_text", SKOS.note)):
+                if row.get(f"{column}_{lang}"):
+                    g.add((scheme, prop, lit(row[f"{column}_{lang}"], lang)))
+        for key in filter(None, (row["group"], row.get("also_group"))):
+            group = add_group(key, group_labels[key])
+            g.add((scheme, ICCS.disaggregationGroup, group))
+            g.add((group, DCT.hasPart, scheme))
+    for row in read_table("tag-codes", required=False):
         scheme = URIRef(f"{E}tag/{row['acronym']}")
         node = URIRef(f"{E}tag/{row['acronym']}/{row['code']}")
         g.add((node, RDF.type, SKOS.Concept))
@@ -401,6 +440,26 @@ def build_homicide():
     return g
 
 
+def add_table_footnotes(tags, homicide):
+    """Footnotes of Tables A, II, III and IV, on the tag, tag code or homicide row they mark
+    (a footnote on a table's title marks no single resource)."""
+    for row in read_table("footnotes-tables", required=False):
+        key = row["key"]
+        if key.split(".")[0] in ("III", "IV", "V"):
+            graph, target = homicide, URIRef(f"{E}homicide/{key}")
+        elif key in ("A", "II"):
+            graph, target = tags, None
+        else:
+            graph, target = tags, URIRef(f"{E}tag/{key}")
+        for lang in LANGS:
+            note = URIRef(f"{E}footnote/{lang}/{row[f'number_{lang}']}")
+            graph.add((note, RDF.type, ICCS.Footnote))
+            graph.add((note, ICCS.footnoteNumber, Literal(int(row[f"number_{lang}"]))))
+            graph.add((note, RDF.value, lit(row[f"text_{lang}"], lang)))
+            if target is not None:
+                graph.add((target, ICCS.footnote, note))
+
+
 def build_errata(errata, known):
     g = new_graph()
     for e in errata.all:
@@ -412,6 +471,7 @@ def build_errata(errata, known):
         g.add((node, ICCS.field, Literal(e["field"])))
         g.add((node, ICCS.printedValue, Literal(e["printed"])))
         g.add((node, ICCS.correctedValue, Literal(e["corrected"])))
+        g.add((node, ICCS.action, Literal(e["action"])))
         g.add((node, RDFS.comment, lit(e["reason"], "en")))
         for lang in LANGS:
             if e.get(f"page_{lang}"):
