@@ -16,7 +16,7 @@ import sys
 from . import namespaces as ns
 from .resources import ontology_files
 
-FORMAT = 4  # bump when compile_graph's output changes
+FORMAT = 5  # bump when compile_graph's output changes
 
 
 def cache_dir():
@@ -66,7 +66,7 @@ def compile_graph(graph):
     from rdflib import RDF, RDFS, URIRef
 
     N = ns.rdflib_namespaces()
-    SKOS, XKOS, ICCS = N["skos"], N["xkos"], N["iccs"]
+    SKOS, XKOS, ICCS, DCT = N["skos"], N["xkos"], N["iccs"], N["dcterms"]
     scheme = URIRef(ns.SCHEME)
 
     prefix = ns.category_iri("")
@@ -107,10 +107,11 @@ def compile_graph(graph):
         }
         for note in graph.objects(node, ICCS.footnote):
             value = graph.value(note, RDF.value)
-            term = graph.value(note, SKOS.prefLabel)
             lang = value.language if value is not None else ""
+            terms = sorted(str(label) for concept in graph.subjects(DCT.source, note)
+                           for label in graph.objects(concept, SKOS.prefLabel))
             entry["footnotes"].setdefault(lang, []).append(
-                [int(graph.value(note, ICCS.footnoteNumber) or 0), str(term or ""), str(value or "")])
+                [int(graph.value(note, ICCS.footnoteNumber) or 0), "; ".join(terms), str(value or "")])
         for notes in entry["footnotes"].values():
             notes.sort()
         categories[code] = entry

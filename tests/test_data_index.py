@@ -59,7 +59,7 @@ def part_two_codes(lang):
 
 
 def errata():
-    with open(REFERENCE.parent / "notes" / "errata-index.csv", encoding="utf-8", newline="") as f:
+    with open(REFERENCE.parent / "data" / "errata.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -164,9 +164,8 @@ def test_codes_outside_part_two_are_in_the_errata(lang, rows):
 def test_errata_rows_point_at_index_rows_and_existing_codes():
     data = {lang: {(r["term"], r["code"], r["page"]) for r in read_csv(f"index-{lang}")} for lang in LANGS}
     known = {lang: part_two_codes(lang) for lang in LANGS}
-    rows = errata()
-    assert rows and list(rows[0]) == ["source", "key", "field", "printed", "corrected",
-                                      "page_en", "page_es", "reason"]
+    rows = [e for e in errata() if e["source"].startswith("index-")]
+    assert rows
     for e in rows:
         lang = e["source"].removeprefix("index-")
         assert lang in LANGS and e["field"] == "code"

@@ -44,7 +44,7 @@ def footnotes():
 
 @pytest.fixture(scope="module")
 def errata():
-    with open(ROOT / "notes" / "errata-table1-en.csv", encoding="utf-8", newline="") as f:
+    with open(ROOT / "data" / "errata.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -429,8 +429,8 @@ def test_footnote_terms_in_text(footnotes):
 
 
 def test_errata_file_shape(errata):
-    with open(ROOT / "notes" / "errata-table1-en.csv", encoding="utf-8", newline="") as f:
+    with open(ROOT / "data" / "errata.csv", encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
-    assert header == ["source", "key", "field", "printed", "corrected", "page_en", "page_es", "reason"]
-    for e in errata:
-        assert e["source"] in ("table1-en", "footnotes-en") and e["reason"]
+    assert header == ["id", "source", "key", "field", "printed", "corrected", "action", "page_en", "page_es", "reason"]
+    mine = [e for e in errata if e["source"] in ("table1-en", "footnotes-en")]
+    assert mine and all(e["reason"] and e["page_en"] for e in mine)

@@ -1,7 +1,7 @@
 """Spanish edition: broad structure (Part Two) and Table I, checked against the reference text.
 
 Data files: data/structure-es.csv, data/table1-es.csv, data/footnotes-es.csv,
-notes/errata-table1-es.csv. Reference: reference/ICCS-v1.0-es.layout.txt (pdftotext -layout; the
+data/errata.csv. Reference: reference/ICCS-v1.0-es.layout.txt (pdftotext -layout; the
 two columns of Table I are interleaved line by line, so word sequences are checked in order while
 allowing interleaved tokens).
 """
@@ -23,7 +23,7 @@ STRUCTURE = read_csv("structure-es")
 TABLE1 = read_csv("table1-es")
 FOOTNOTES = read_csv("footnotes-es")
 FOOTNOTE_NUMBERS = {int(f["number"]) for f in FOOTNOTES}
-with open(ROOT / "notes" / "errata-table1-es.csv", encoding="utf-8", newline="") as _f:
+with open(ROOT / "data" / "errata.csv", encoding="utf-8", newline="") as _f:
     ERRATA = list(csv.DictReader(_f))
 
 

@@ -239,7 +239,7 @@ def build(skip_errata=()):
             g.add((cat(code), SKOS.prefLabel, lit(label, lang)))
         for row in table1[lang]:
             add_notes(g, row, lang, known, errata)
-        add_footnotes(g, read_table(f"footnotes-{lang}", required=False), lang, errata)
+        add_footnotes(g, read_table(f"footnotes-{lang}", required=False), lang)
 
     graphs["index"] = build_index(known, errata)
     graphs["tags"] = build_tags()
@@ -306,7 +306,11 @@ def add_notes(g, row, lang, known, errata):
                 g.add((node, link, cat(code)))
 
 
-def add_footnotes(g, rows, lang, errata):
+def add_footnotes(g, rows, lang):
+    """Footnotes of Table I, on the category whose text carries the marker. A footnote that
+    defines terms (a glossary definition) also gives one concept per term in the glossary scheme,
+    with the footnote as its definition and source."""
+    glossary = URIRef(E + "glossary")
     for row in rows:
         note = URIRef(f"{E}footnote/{lang}/{row['number']}")
         g.add((note, RDF.type, ICCS.Footnote))
@@ -316,15 +320,18 @@ def add_footnotes(g, rows, lang, errata):
             g.add((cat(row["code"]), ICCS.footnote, note))
         if row.get("field"):
             g.add((note, ICCS.noteOn, FIELD_PROPERTY[row["field"]]))
-        if row.get("term"):
-            g.add((note, RDF.type, SKOS.Concept))
-            g.add((note, SKOS.inScheme, URIRef(E + "glossary")))
-            g.add((note, SKOS.prefLabel, lit(row["term"], lang)))
-            g.add((note, SKOS.definition, lit(row["text"], lang)))
-    if rows:
-        glossary = URIRef(E + "glossary")
+        for term in filter(None, (t.strip() for t in row.get("term", "").split("; "))):
+            concept = URIRef(f"{E}glossary/{lang}/{row['number']}-{slug(term)}")
+            g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, SKOS.inScheme, glossary))
+            g.add((concept, SKOS.prefLabel, lit(term, lang)))
+            g.add((concept, SKOS.definition, lit(row["text"], lang)))
+            g.add((concept, DCT.source, note))
+            if row.get("code"):
+                g.add((cat(row["code"]), ICCS.glossaryTerm, concept))
+    if rows and (glossary, RDF.type, SKOS.ConceptScheme) not in g:
         g.add((glossary, RDF.type, SKOS.ConceptScheme))
-        g.add((glossary, SKOS.prefLabel, lit("Glossary of the ICCS footnotes", "en")))
+        g.add((glossary, SKOS.prefLabel, lit("Glossary of the ICCS: terms defined in the footnotes of Table I", "en")))
 
 
 def slug(text):
