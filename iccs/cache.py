@@ -16,7 +16,7 @@ import sys
 from . import namespaces as ns
 from .resources import ontology_files
 
-FORMAT = 5  # bump when compile_graph's output changes
+FORMAT = 6  # bump when compile_graph's output changes
 
 
 def cache_dir():
@@ -53,12 +53,26 @@ def load_compiled():
     from .files import write_atomic
     from .graph import load_graph
 
-    data = compile_graph(load_graph())
+    data = pack(compile_graph(load_graph()))
     try:
         write_atomic(path, marshal.dumps({"stamp": current, "data": data}))
     except OSError:
         pass
     return data
+
+
+def pack(data):
+    """Each category, the tags and the errata as marshal bytes of their own: a start reads the
+    whole file but decodes only the categories it shows (see ``unpack``)."""
+    packed = dict(data)
+    packed["categories"] = {code: marshal.dumps(entry) for code, entry in data["categories"].items()}
+    for key in ("tags", "errata"):
+        packed[key] = marshal.dumps(data[key])
+    return packed
+
+
+def unpack(value):
+    return marshal.loads(value) if isinstance(value, bytes) else value
 
 
 def compile_graph(graph):

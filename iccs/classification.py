@@ -5,6 +5,7 @@ for (``Classification.graph()``).
 """
 import re
 
+from .cache import unpack
 from .errors import UnknownCode
 
 LANGS = ("en", "es")
@@ -135,23 +136,31 @@ class Classification:
 
     def __init__(self, compiled):
         self._compiled = compiled
-        self._categories = {code: Category(self, d) for code, d in compiled["categories"].items()}
+        self._raw = compiled["categories"]  # code -> data, or marshal bytes decoded when asked for
+        self._categories = {}
         self._order = compiled["order"]
 
     def title(self, lang="en"):
         return self._compiled["title"].get(check_lang(lang), "")
 
     def __len__(self):
-        return len(self._categories)
+        return len(self._raw)
 
     def __iter__(self):
-        return (self._categories[code] for code in self._order)
+        return (self._category(code) for code in self._order)
 
     def __contains__(self, code):
-        return normalize_code(code) in self._categories
+        return normalize_code(code) in self._raw
+
+    def _category(self, code):
+        found = self._categories.get(code)
+        if found is None:
+            found = self._categories[code] = Category(self, unpack(self._raw[code]))
+        return found
 
     def get(self, code, default=None):
-        return self._categories.get(normalize_code(code), default)
+        code = normalize_code(code)
+        return self._category(code) if code in self._raw else default
 
     def __getitem__(self, code):
         found = self.get(code)
@@ -166,7 +175,7 @@ class Classification:
         code = normalize_code(code)
         out = []
         for size in (5, 4, 2):
-            if len(code) > size and code[:size] in self._categories:
+            if len(code) > size and code[:size] in self._raw:
                 out.append(code[:size])
                 break
         for near in difflib.get_close_matches(code, self._order, n=n, cutoff=0.6):
@@ -178,20 +187,20 @@ class Classification:
         """Where the publication contradicts itself or cites what does not exist, and what the
         graph uses instead: a list of dicts (id, table, key, field, printed, corrected, page_en,
         page_es, reason, category)."""
-        return [dict(e) for e in self._compiled["errata"]]
+        return [dict(e) for e in unpack(self._compiled["errata"])]
 
     def tags(self):
         """The disaggregating variables (Tables A and II): a list of dicts with acronym, group,
         label and definition by language, and their codes."""
-        return [dict(t) for t in self._compiled["tags"]]
+        return [dict(t) for t in unpack(self._compiled["tags"])]
 
     def tag(self, acronym):
-        for t in self._compiled["tags"]:
+        for t in self.tags():
             if t["acronym"].casefold() == acronym.strip().casefold():
                 return dict(t)
         from .errors import ICCSError
 
-        known = ", ".join(t["acronym"] for t in self._compiled["tags"])
+        known = ", ".join(t["acronym"] for t in self.tags())
         raise ICCSError(f"unknown tag {acronym!r}; the tags are {known}")
 
     def sections(self):

@@ -45,7 +45,7 @@ def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch, classification):
     (path,) = tmp_path.glob("iccs-*.marshal")
     path.write_bytes(path.read_bytes()[:100])
     data = cache.load_compiled()
-    assert data["categories"]["0101"]["label"]["en"] == classification["0101"].label("en")
+    assert cache.unpack(data["categories"]["0101"])["label"]["en"] == classification["0101"].label("en")
     assert len(data["categories"]) == len(classification)
 
 

@@ -58,7 +58,7 @@ def notes():
 
 @pytest.fixture(scope="module")
 def errata():
-    return read("notes/errata-tags.csv")
+    return [e for e in read("data/errata.csv") if e["source"] in ("tags", "tag-codes", "footnotes-tables", "homicide")]
 
 
 MARKERS = {"34"} | {str(n) for n in range(144, 186)}
