@@ -16,7 +16,7 @@ import sys
 from . import namespaces as ns
 from .resources import ontology_files
 
-FORMAT = 6  # bump when compile_graph's output changes
+FORMAT = 8  # the layout of the cache file
 
 
 def cache_dir():
@@ -41,7 +41,7 @@ def cache_path():
 
 def load_compiled():
     """The compiled classification of the shipped graph, from the cache when it is fresh."""
-    current = stamp(ontology_files())
+    current = stamp(ontology_files() + [__file__])  # this file too: a change here recompiles
     path = cache_path()
     try:
         with open(path, "rb") as f:
@@ -153,8 +153,14 @@ def _compile_tags(graph, texts):
     N = ns.rdflib_namespaces()
     SKOS, ICCS = N["skos"], N["iccs"]
     tags = []
+    order = ("event", "victim", "perpetrator", "data")
+
+    def rank(key):
+        return order.index(key) if key in order else len(order)
+
     for scheme in graph.subjects(RDF.type, ICCS.DisaggregatingVariable):
-        group = graph.value(scheme, ICCS.disaggregationGroup)
+        groups = sorted(graph.objects(scheme, ICCS.disaggregationGroup),
+                        key=lambda g: rank(str(g).rsplit("/", 1)[-1]))
         codes = []
         for code in graph.subjects(SKOS.inScheme, scheme):
             parent = graph.value(code, SKOS.broader)
@@ -167,12 +173,14 @@ def _compile_tags(graph, texts):
         codes.sort(key=lambda c: (len(c["code"]), c["code"]))
         tags.append({
             "acronym": str(graph.value(scheme, SKOS.notation)),
-            "group": str(group).rsplit("/", 1)[-1] if group is not None else "",
-            "group_label": {k: v[0] for k, v in texts(group, SKOS.prefLabel).items()} if group is not None else {},
+            "group": ", ".join(str(g).rsplit("/", 1)[-1] for g in groups),
+            "group_label": {lang: ", ".join(texts(g, SKOS.prefLabel).get(lang, [""])[0] for g in groups)
+                            for lang in ("en", "es")},
             "label": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
             "definition": {k: v[0] for k, v in texts(scheme, SKOS.definition).items()},
             "codes": codes,
         })
+    tags.sort(key=lambda t: (rank(t["group"].split(",")[0]), t["acronym"].casefold()))
     return tags
 
 
