@@ -31,7 +31,7 @@ def main():
     if script.exists():
         show = [str(script), "show", "0101"]
     else:
-        show = [sys.executable, "-m", "iccs.cli", "show", "0101"]
+        show = [sys.executable, "-m", "iccs.entry", "show", "0101"]
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     bare = [sys.executable, "-c", "pass"]
     first = timed(show, env)  # builds the cache

@@ -14,11 +14,12 @@ from .errors import ICCSError, InputError, UnknownCode
 __version__ = "0.1.0"
 
 
-def check(files=None):
-    """Run the ICCS shapes over the shipped graph, or over RDF files; returns a Report."""
+def check(files=None, with_iccs=False):
+    """Run the ICCS shapes over the shipped graph, or over RDF files (with the shipped graph if
+    ``with_iccs``); returns a Report."""
     from .check import check as _check
 
-    return _check(files)
+    return _check(files, with_iccs=with_iccs)
 
 
 def export(fmt="ttl"):

@@ -13,7 +13,6 @@ import marshal
 import os
 import sys
 
-from . import namespaces as ns
 from .resources import ontology_files
 
 FORMAT = 8  # the layout of the cache file
@@ -50,13 +49,16 @@ def load_compiled():
             return cached["data"]
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
+    from .compile import compile_graph
+    from .errors import InputError
     from .files import write_atomic
     from .graph import load_graph
 
     data = pack(compile_graph(load_graph()))
     try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomic(path, marshal.dumps({"stamp": current, "data": data}))
-    except OSError:
+    except (OSError, InputError):
         pass
     return data
 
@@ -73,135 +75,3 @@ def pack(data):
 
 def unpack(value):
     return marshal.loads(value) if isinstance(value, bytes) else value
-
-
-def compile_graph(graph):
-    """Plain data (dicts, lists, strings) for every ICCS category of an rdflib graph."""
-    from rdflib import RDF, RDFS, URIRef
-
-    N = ns.rdflib_namespaces()
-    SKOS, XKOS, ICCS, DCT = N["skos"], N["xkos"], N["iccs"], N["dcterms"]
-    scheme = URIRef(ns.SCHEME)
-
-    prefix = ns.category_iri("")
-
-    def code_of(node):
-        return notation.get(node) or str(node).replace(prefix, "")
-
-    def texts(subject, prop):
-        out = {}
-        for value in graph.objects(subject, prop):
-            out.setdefault(value.language or "", []).append(str(value))
-        return {lang: sorted(values) for lang, values in out.items()}
-
-    notation = {}
-    for node in graph.subjects(SKOS.inScheme, scheme):
-        if (node, RDF.type, SKOS.Concept) in graph:
-            notation[node] = str(graph.value(node, SKOS.notation) or "")
-    level_of = {}
-    for level, name in ((URIRef(ns.level_iri(n)), n) for n, _, _ in ns.LEVELS):
-        for member in graph.objects(level, SKOS.member):
-            level_of[member] = name
-    categories = {}
-    for node, code in notation.items():
-        parent = graph.value(node, SKOS.broader)
-        entry = {
-            "code": code,
-            "level": level_of.get(node, ""),
-            "parent": notation.get(parent) if parent is not None else None,
-            "children": sorted(notation[c] for c in graph.objects(node, SKOS.narrower) if c in notation),
-            "label": {k: v[0] for k, v in texts(node, SKOS.prefLabel).items()},
-            "definition": {k: " ".join(v) for k, v in texts(node, SKOS.definition).items()},
-            "inclusions": {k: " ".join(v) for k, v in texts(node, XKOS.inclusionNote).items()},
-            "exclusions": {k: " ".join(v) for k, v in texts(node, XKOS.exclusionNote).items()},
-            "refers_to": sorted(code_of(o) for o in graph.objects(node, ICCS.refersTo)),
-            "excludes": sorted(code_of(o) for o in graph.objects(node, ICCS.excludes)),
-            "index": {},
-            "footnotes": {},
-        }
-        for note in graph.objects(node, ICCS.footnote):
-            value = graph.value(note, RDF.value)
-            lang = value.language if value is not None else ""
-            terms = sorted(str(label) for concept in graph.subjects(DCT.source, note)
-                           for label in graph.objects(concept, SKOS.prefLabel))
-            entry["footnotes"].setdefault(lang, []).append(
-                [int(graph.value(note, ICCS.footnoteNumber) or 0), "; ".join(terms), str(value or "")])
-        for notes in entry["footnotes"].values():
-            notes.sort()
-        categories[code] = entry
-    for entry_node in graph.subjects(RDF.type, ICCS.IndexEntry):
-        target = notation.get(graph.value(entry_node, XKOS.classifiedUnder))
-        label = graph.value(entry_node, RDFS.label)
-        if target and label is not None:
-            categories[target]["index"].setdefault(label.language or "", []).append(str(label))
-    for entry in categories.values():
-        for terms in entry["index"].values():
-            terms.sort(key=str.casefold)
-    return {
-        "format": FORMAT,
-        "title": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
-        "order": sorted(categories),
-        "categories": categories,
-        "tags": _compile_tags(graph, texts),
-        "errata": _compile_errata(graph, code_of),
-    }
-
-
-def _compile_tags(graph, texts):
-    from rdflib import RDF
-
-    N = ns.rdflib_namespaces()
-    SKOS, ICCS = N["skos"], N["iccs"]
-    tags = []
-    order = ("event", "victim", "perpetrator", "data")
-
-    def rank(key):
-        return order.index(key) if key in order else len(order)
-
-    for scheme in graph.subjects(RDF.type, ICCS.DisaggregatingVariable):
-        groups = sorted(graph.objects(scheme, ICCS.disaggregationGroup),
-                        key=lambda g: rank(str(g).rsplit("/", 1)[-1]))
-        codes = []
-        for code in graph.subjects(SKOS.inScheme, scheme):
-            parent = graph.value(code, SKOS.broader)
-            codes.append({
-                "code": str(graph.value(code, SKOS.notation)),
-                "parent": str(graph.value(parent, SKOS.notation)) if parent is not None else None,
-                "label": {k: v[0] for k, v in texts(code, SKOS.prefLabel).items()},
-                "definition": {k: v[0] for k, v in texts(code, SKOS.definition).items()},
-            })
-        codes.sort(key=lambda c: (len(c["code"]), c["code"]))
-        tags.append({
-            "acronym": str(graph.value(scheme, SKOS.notation)),
-            "group": ", ".join(str(g).rsplit("/", 1)[-1] for g in groups),
-            "group_label": {lang: ", ".join(texts(g, SKOS.prefLabel).get(lang, [""])[0] for g in groups)
-                            for lang in ("en", "es")},
-            "label": {k: v[0] for k, v in texts(scheme, SKOS.prefLabel).items()},
-            "definition": {k: v[0] for k, v in texts(scheme, SKOS.definition).items()},
-            "codes": codes,
-        })
-    tags.sort(key=lambda t: (rank(t["group"].split(",")[0]), t["acronym"].casefold()))
-    return tags
-
-
-def _compile_errata(graph, code_of):
-    from rdflib import RDF, RDFS
-
-    N = ns.rdflib_namespaces()
-    ICCS, DCT = N["iccs"], N["dcterms"]
-    out = []
-    for node in graph.subjects(RDF.type, ICCS.Erratum):
-        def value(prop):
-            v = graph.value(node, prop)
-            return "" if v is None else str(v)
-
-        concerns = graph.value(node, ICCS.concerns)
-        out.append({
-            "id": value(DCT.identifier), "table": value(ICCS.table), "key": value(ICCS.key),
-            "field": value(ICCS.field), "printed": value(ICCS.printedValue),
-            "corrected": value(ICCS.correctedValue), "page_en": value(ICCS.pageEnglishEdition),
-            "page_es": value(ICCS.pageSpanishEdition), "reason": value(RDFS.comment),
-            "category": code_of(concerns) if concerns is not None else "",
-        })
-    out.sort(key=lambda e: e["id"])
-    return out

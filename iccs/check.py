@@ -72,10 +72,16 @@ def validate(data_graph, shapes_graph=None):
     return findings
 
 
-def check(files=None):
-    """Check the shipped graph (no files) or the given RDF files against the ICCS shapes."""
+def check(files=None, with_iccs=False):
+    """Check the shipped graph (no files) or the given RDF files against the ICCS shapes; with
+    ``with_iccs``, the files together with the shipped graph (an extension that cites categories)."""
     started = time.perf_counter()
-    checked = [os.path.basename(p) for p in ontology_files()] if files is None else [str(f) for f in files]
+    shipped = ontology_files()
+    if files is None:
+        files, checked = shipped, [os.path.basename(p) for p in shipped]
+    else:
+        checked = [str(f) for f in files] + (["the shipped ICCS graph"] if with_iccs else [])
+        files = list(files) + (shipped if with_iccs else [])
     graph = load_graph(files)
     findings = sorted(set(validate(graph)))
     return Report(findings=findings, checked=checked,

@@ -93,13 +93,6 @@ class Category:
         """From the section down to this category."""
         return list(reversed(self.ancestors)) + [self]
 
-    def descendants(self):
-        out = []
-        for child in self.children:
-            out.append(child)
-            out.extend(child.descendants())
-        return out
-
     @property
     def refers_to(self):
         """Categories cited in this category's definition and inclusions."""
@@ -202,6 +195,21 @@ class Classification:
 
         known = ", ".join(t["acronym"] for t in self.tags())
         raise ICCSError(f"unknown tag {acronym!r}; the tags are {known}")
+
+    def tree(self, code=None, depth=None):
+        """The categories from ``code`` down (all sections when None), parents before children,
+        at most ``depth`` levels below the start."""
+        out = []
+
+        def walk(c, below):
+            out.append(c)
+            if depth is None or below < depth:
+                for child in c.children:
+                    walk(child, below + 1)
+
+        for root in ([self[code]] if code else self.sections()):
+            walk(root, 0)
+        return out
 
     def sections(self):
         return [c for c in self if c.parent is None]

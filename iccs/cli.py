@@ -69,22 +69,11 @@ def show(code, lang, fmt):
 @fmt_option("text", "csv", "json")
 def tree(code, depth, lang, fmt):
     """Print the classification as a tree, whole or from CODE down."""
-    classification = load()
-    roots = [classification[code]] if code else classification.sections()
-    rows = []
-
-    def walk(c, below):
-        rows.append({"code": c.code, "level": c.level, "depth": c.depth,
-                     "parent": c.parent.code if c.parent else "", "label": c.label(lang)})
-        if depth is None or below < depth:
-            for child in c.children:
-                walk(child, below + 1)
-
-    for root in roots:
-        walk(root, 0)
+    rows = [{"code": c.code, "level": c.level, "depth": c.depth,
+             "parent": c.parent.code if c.parent else "", "label": c.label(lang)}
+            for c in load().tree(code, depth)]
     if fmt == "text":
-        top = min(r["depth"] for r in rows)
-        click.echo("\n".join(f"{'  ' * (r['depth'] - top)}{r['code']}  {r['label']}" for r in rows))
+        click.echo(out.indented(rows))
     else:
         click.echo(out.render(rows, ["code", "level", "depth", "parent", "label"], fmt))
 
@@ -95,13 +84,13 @@ def tree(code, depth, lang, fmt):
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @fmt_option("table", "csv", "json")
 def search(text, lang, limit, fmt):
-    """Search labels, index terms and notes; best matches first."""
+    """Search labels, index terms and notes; best matches first. Exit code 1 when nothing matches."""
     hits = load().search(" ".join(text), lang=lang, limit=limit)
-    if not hits and fmt == "table":
-        click.echo("no match", err=True)
-        sys.exit(1)
     click.echo(out.render([h.to_dict(lang) for h in hits],
                           ["code", "level", "label", "score", "matched"], fmt))
+    if not hits:
+        click.echo("no match", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -142,15 +131,17 @@ def errata(fmt):
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--with-iccs", is_flag=True,
+              help="Check FILES together with the shipped ICCS graph (for extensions that cite categories).")
 @fmt_option("text", "json")
-def check(files, fmt):
+def check(files, with_iccs, fmt):
     """Check the shipped graph, or RDF FILES, against the ICCS shapes (SHACL).
 
     Exit code 0 when the graph conforms, 1 when it does not, 2 when a file cannot be read.
     """
     from .check import check as run_check
 
-    report = run_check(list(files) or None)
+    report = run_check(list(files) or None, with_iccs=with_iccs)
     click.echo(out.to_json(report.to_dict()) if fmt == "json" else report.to_text())
     sys.exit(report.exit_code)
 

@@ -54,7 +54,10 @@ def main(argv=None):
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["show"]:
         parsed = parse_show(args[1:])
-        text = show_fast(**parsed) if parsed else None
+        try:
+            text = show_fast(**parsed) if parsed else None
+        except Exception:  # whatever went wrong, click says it the usual way
+            text = None
         if text is not None:
             sys.stdout.write(text + "\n")
             return 0

@@ -30,7 +30,7 @@ class InputError(ICCSError):
     def __str__(self):
         where = [str(self.file)] if self.file else []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"line {self.row}")
         if self.column is not None:
             where.append(f"column {self.column}")
         return (", ".join(where) + ": " if where else "") + self.message

@@ -1,28 +1,44 @@
 """Writing files so that an interrupted run never leaves half a file: temp file, then rename."""
 import os
+import stat
 import tempfile
-from pathlib import Path
+
+from .errors import InputError
 
 
 def write_atomic(path, data):
-    """Write ``data`` (bytes or str, UTF-8) to ``path`` all at once or not at all."""
-    path = Path(path)
+    """Write ``data`` (bytes or str, UTF-8) to ``path`` all at once or not at all.
+
+    A link is followed (its target is replaced, not the link); a path that exists and is not a
+    regular file (``/dev/stdout``, a pipe) is written to directly. The folder must exist. A write
+    that fails raises InputError naming ``path``.
+    """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = os.path.realpath(path)
+    try:
+        if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+            with open(target, "wb") as f:
+                f.write(data)
+            return
+        folder = os.path.dirname(target)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror}", file=path) from None
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, target)
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise InputError(f"cannot write: {e.strerror}", file=path) from None
         raise
 
 

@@ -48,10 +48,6 @@ class Report:
     def exit_code(self):
         return 0 if self.valid else 1
 
-    def codes(self):
-        """The sorted set of finding codes: handy in tests."""
-        return sorted({f.code for f in self.findings})
-
     def count(self, severity=None):
         return sum(1 for f in self.findings if severity in (None, f.severity))
 

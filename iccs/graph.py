@@ -1,29 +1,51 @@
 """The one way to load RDF in this package: the shipped graph, or files a user names."""
-from pathlib import Path
+import os
 
 from . import namespaces as ns
 from .errors import InputError
 from .resources import ontology_files
 
 
-def load_graph(files=None):
-    """An rdflib Graph of the shipped ICCS graph, or of the given files (Turtle, N-Triples,
-    JSON-LD, RDF/XML, by file extension). A file that cannot be read raises InputError."""
+def new_graph():
+    """An empty rdflib Graph with the project's prefixes bound."""
     from rdflib import Graph
-    from rdflib.util import guess_format
 
     graph = Graph()
     for prefix, iri in ns.PREFIXES.items():
         graph.bind(prefix, iri, override=True)
-    for path in (ontology_files() if files is None else [Path(f) for f in files]):
-        fmt = guess_format(str(path)) or "turtle"
+    return graph
+
+
+def load_graph(files=None):
+    """An rdflib Graph of the shipped ICCS graph, or of the given files (Turtle, N-Triples,
+    JSON-LD, RDF/XML, by file extension). A file that cannot be read raises InputError saying
+    which file and, where the parser says, which line."""
+    from rdflib.util import guess_format
+
+    graph = new_graph()
+    for path in (ontology_files() if files is None else [str(f) for f in files]):
+        fmt = guess_format(path) or "turtle"
         try:
-            graph.parse(str(path), format=fmt)
+            with open(path, "rb") as f:
+                raw = f.read()
+        except IsADirectoryError:
+            raise InputError("is a folder, not a file", file=path) from None
         except FileNotFoundError:
             raise InputError("no such file", file=path) from None
+        except OSError as e:
+            raise InputError(f"cannot read: {e.strerror}", file=path) from None
+        try:
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(f"not UTF-8 text (byte {e.start})", file=path) from None
-        except Exception as e:  # rdflib raises many kinds; the message says where
+            line = raw.count(b"\n", 0, e.start) + 1
+            column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            raise InputError(f"not UTF-8 text (byte 0x{raw[e.start]:02x})", file=path, row=line,
+                             column=column) from None
+        if not text.strip():
+            raise InputError("empty file", file=path)
+        try:
+            graph.parse(data=text, format=fmt, publicID="file://" + os.path.abspath(path))
+        except Exception as e:  # rdflib raises many kinds; its message says where
             message = " ".join(str(e).split())
             raise InputError(f"not valid {fmt}: {message[:300]}", file=path) from None
     return graph

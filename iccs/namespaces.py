@@ -15,7 +15,6 @@ SCHEME = BASE + "1.0"
 XKOS = "http://rdf-vocabulary.ddialliance.org/xkos#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
 PROV = "http://www.w3.org/ns/prov#"
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -24,7 +23,6 @@ PREFIXES = {
     "skos": SKOS,
     "xkos": XKOS,
     "dcterms": DCTERMS,
-    "dcat": DCAT,
     "prov": PROV,
     "sh": SH,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -50,7 +48,6 @@ LEVELS = (
     ("group", 3, 5),
     ("class", 4, 6),
 )
-LEVEL_BY_DIGITS = {digits: name for name, _, digits in LEVELS}
 
 
 def rdflib_namespaces():

@@ -37,6 +37,12 @@ def render(rows, columns, fmt="table"):
     return "\n".join(lines)
 
 
+def indented(rows):
+    """Tree rows (code, depth, label) as indented text, the first row flush left."""
+    top = min((r["depth"] for r in rows), default=0)
+    return "\n".join(f"{'  ' * (r['depth'] - top)}{r['code']}  {r['label']}" for r in rows)
+
+
 def _clip(text, width=60):
     """A table cell is cut to a width (the CSV and JSON keep the whole text)."""
     return text if len(text) <= width else text[:width - 1] + "…"

@@ -61,7 +61,9 @@ def _score(query_words, phrase, text):
 def search(classification, text, lang="en", limit=20):
     query_words = words(text)
     if not query_words:
-        return []
+        from .errors import ICCSError
+
+        raise ICCSError(f"nothing to search for in {text!r}: give at least one word")
     phrase = " ".join(query_words)
     hits = []
     for category in classification:

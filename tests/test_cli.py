@@ -146,3 +146,49 @@ def test_entry_unknown_code_goes_to_click(capsys):
         main(["show", "9999"])
     assert e.value.code == 2
     assert "unknown ICCS code '9999'" in capsys.readouterr().err
+
+
+def test_search_exit_codes_are_the_same_in_every_format():
+    for fmt in ("table", "csv", "json"):
+        assert CliRunner().invoke(cli, ["search", "zzzzqqq", "--format", fmt]).exit_code == 1
+    result = CliRunner().invoke(cli, ["search", "!!!"])
+    assert result.exit_code == 2 and "nothing to search for" in result.output
+
+
+def test_check_empty_and_non_utf8_files_exit_2(tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    result = CliRunner().invoke(cli, ["check", str(empty)])
+    assert result.exit_code == 2 and "empty file" in result.output
+    latin = tmp_path / "latin.ttl"
+    latin.write_bytes(b'@prefix x: <http://x/> .\nx:a x:b "caf\xe9" .\n')
+    result = CliRunner().invoke(cli, ["check", str(latin)])
+    assert result.exit_code == 2 and "line 2, column 13: not UTF-8" in result.output
+
+
+def test_check_an_extension_with_the_shipped_graph(tmp_path):
+    ext = tmp_path / "ext.ttl"
+    ext.write_text("""@prefix iccs: <https://w3id.org/iccs/def#> .
+@prefix xkos: <http://rdf-vocabulary.ddialliance.org/xkos#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://example.org/a> a iccs:IndexEntry ; rdfs:label "Carjacking"@en ;
+    xkos:classifiedUnder <https://w3id.org/iccs/1.0/category/040121> .
+<http://example.org/b> a iccs:IndexEntry ; rdfs:label "Bogus"@en ;
+    xkos:classifiedUnder <https://w3id.org/iccs/1.0/category/0199> .
+""", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(ext), "--with-iccs", "--format", "json"])
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [(f["code"], f["value"]) for f in report["findings"]] == [("IndexEntryResolves", "0199")]
+
+
+def test_export_writes_through_links_and_refuses_missing_folders(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert CliRunner().invoke(cli, ["export", "--format", "csv", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("code,level,parent")
+    result = CliRunner().invoke(cli, ["export", "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")])
+    assert result.exit_code == 2 and "cannot write" in result.output and "x.csv" in result.output
+    assert not (tmp_path / "no").exists()

@@ -1,4 +1,5 @@
-"""`pip install .` from a wheel carries the graph and the shapes, not only a checkout."""
+"""`pip install .` from a wheel carries the graph and the shapes, and the installed command works."""
+import os
 import subprocess
 import sys
 import zipfile
@@ -9,7 +10,7 @@ from conftest import ROOT
 from iccs.resources import ontology_files, shape_files
 
 
-def test_wheel_contains_graph_and_shapes(tmp_path):
+def test_wheel_installs_and_runs(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "--quiet", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("iccs-*.whl")
@@ -18,5 +19,15 @@ def test_wheel_contains_graph_and_shapes(tmp_path):
         assert f"iccs/ontology/{Path(path).name}" in names
     for path in shape_files():
         assert f"iccs/shapes/{Path(path).name}" in names
-    assert "iccs/cli.py" in names
-    assert any(n.endswith("entry_points.txt") for n in names)
+    # Install it into a folder of its own (its dependencies come from this environment) and run
+    # its command line there, away from the checkout.
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
+                    str(target), str(wheel)], check=True, capture_output=True)
+    assert "iccs = iccs.entry:main" in next(target.glob("iccs-*.dist-info/entry_points.txt")).read_text()
+    env = dict(os.environ, ICCS_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(target))
+    probe = "import sys, iccs, iccs.entry; print(iccs.__file__); sys.argv[1:] = ['show', 'ICCS0101', '--format', 'json']; iccs.entry.main()"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert out.startswith(str(target))
+    assert '"code": "0101"' in out

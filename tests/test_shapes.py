@@ -6,8 +6,8 @@ from rdflib.namespace import RDF, SKOS
 from iccs import namespaces as ns
 from iccs.check import validate
 
-XKOS = ns.rdflib_namespaces()["xkos"]
-ICCS = ns.rdflib_namespaces()["iccs"]
+N = ns.rdflib_namespaces()
+XKOS, ICCS = N["xkos"], N["iccs"]
 
 
 def cat(code):
@@ -43,6 +43,10 @@ def test_base_conforms(base, shapes_graph):
     assert validate(base, shapes_graph) == []
 
 
+def label_of_def(g, code, lang):
+    return next(o for o in g.objects(cat(code), SKOS.definition) if o.language == lang)
+
+
 def label_of(g, code, lang):
     return next(o for o in g.objects(cat(code), SKOS.prefLabel) if o.language == lang)
 
@@ -71,6 +75,9 @@ MUTATIONS = {
     "S46": lambda g: (g.add((cat("0101"), SKOS.exactMatch, cat("0102"))),
                       g.add((cat("0101"), SKOS.broadMatch, cat("0102")))),
     "S9": lambda g: g.add((URIRef(ns.SCHEME), RDF.type, SKOS.Concept)),
+    "DefinitionSpanish": lambda g: g.remove((cat("0105"), SKOS.definition, label_of_def(g, "0105", "es"))),
+    "Level": lambda g: g.remove((URIRef(ns.level_iri("group")), XKOS.depth, None)),
+    "Scheme": lambda g: g.remove((URIRef(ns.SCHEME), N["dcterms"].source, None)),
     "SchemeLevelCount": lambda g: (g.remove((URIRef(ns.SCHEME), XKOS.numberOfLevels, None)),
                                    g.add((URIRef(ns.SCHEME), XKOS.numberOfLevels, Literal(5)))),
 }
@@ -96,3 +103,40 @@ def test_index_entry_must_resolve(shapes_graph, base):
     g.add((entry, XKOS.classifiedUnder, cat("060132")))
     findings = validate(g, shapes_graph)
     assert [(f.code, f.value) for f in findings] == [("IndexEntryResolves", "060132")]
+
+
+def test_s27_sees_both_directions(base, shapes_graph):
+    g = Graph()
+    for t in base:
+        g.add(t)
+    g.add((cat("01"), SKOS.related, cat("010321")))  # the ancestor is the subject this time
+    assert "S27" in {f.code for f in validate(g, shapes_graph)}
+
+
+def test_index_entry_named_as_another_category(base, shapes_graph):
+    g = Graph()
+    for t in base:
+        g.add(t)
+    entry = URIRef(ns.EDITION + "index/en/test")
+    g.add((entry, RDF.type, ICCS.IndexEntry))
+    g.add((entry, N["rdfs"].label, label_of(g, "0106", "en")))
+    g.add((entry, XKOS.classifiedUnder, cat("0105")))
+    findings = validate(g, shapes_graph)
+    assert [f.code for f in findings] == ["IndexEntryNamedAsCategory"]
+    assert "classified under 0105, but category 0106 has that name" in findings[0].message
+    g.remove((entry, XKOS.classifiedUnder, cat("0105")))
+    g.add((entry, XKOS.classifiedUnder, cat("01")))  # an ancestor of 0106 is no fault
+    assert validate(g, shapes_graph) == []
+
+
+def test_tags_and_errata_shapes(shipped_graph, shapes_graph):
+    g = Graph()
+    tag = URIRef(ns.EDITION + "tag/Zz")
+    g.add((tag, RDF.type, ICCS.DisaggregatingVariable))
+    g.add((tag, RDF.type, SKOS.ConceptScheme))
+    g.add((tag, SKOS.prefLabel, Literal("Zz", lang="en")))
+    erratum = URIRef(ns.EDITION + "erratum/E999")
+    g.add((erratum, RDF.type, ICCS.Erratum))
+    g.add((erratum, ICCS.action, Literal("guess")))
+    codes = {f.code for f in validate(g, shapes_graph)}
+    assert {"DisaggregatingVariable", "Erratum"} <= codes

@@ -16,12 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rdflib import BNode, Graph, Literal, URIRef  # noqa: E402
+from rdflib import BNode, Literal, URIRef  # noqa: E402
 from rdflib.collection import Collection  # noqa: E402
 from rdflib.namespace import OWL, RDF, RDFS, XSD  # noqa: E402
 
 from iccs import namespaces as ns  # noqa: E402
 from iccs.files import write_atomic  # noqa: E402
+from iccs.graph import new_graph  # noqa: E402
 
 N = ns.rdflib_namespaces()
 SKOS, XKOS, DCT, ICCS, PROV = N["skos"], N["xkos"], N["dcterms"], N["iccs"], N["prov"]
@@ -66,14 +67,28 @@ class BuildError(Exception):
 DATA = ROOT / "data"
 
 
-def read_table(name, required=True):
+def read_table(name):
+    """A curated table as a list of dicts; a missing, unreadable or malformed table is a
+    BuildError naming the file (and the row)."""
     path = DATA / (name + ".csv")
-    if not path.exists():
-        if required:
-            raise BuildError(f"{path}: missing")
-        return []
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError:
+        raise BuildError(f"{path}: missing") from None
+    except UnicodeDecodeError as e:
+        raise BuildError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    for n, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise BuildError(f"{path}, row {n}: wrong number of fields")
+    return rows
+
+
+def number(row, column, table):
+    try:
+        return int(row[column])
+    except (KeyError, ValueError):
+        raise BuildError(f"data/{table}.csv: {column} {row.get(column)!r} is not a whole number") from None
 
 
 def lit(text, lang=None):
@@ -206,7 +221,7 @@ def build(skip_errata=()):
         levels[digits] = node
         level_nodes.append(node)
         g.add((node, RDF.type, XKOS.ClassificationLevel))
-        g.add((node, XKOS.depth, Literal(depth)))
+        g.add((node, XKOS.depth, Literal(depth, datatype=XSD.positiveInteger)))
         g.add((node, XKOS.notationPattern, Literal(f"[0-9]{{{digits}}}")))
         g.add((node, SKOS.inScheme, scheme))
         for lang, label in zip(LANGS, LEVEL_LABELS[name]):
@@ -239,7 +254,7 @@ def build(skip_errata=()):
             g.add((cat(code), SKOS.prefLabel, lit(label, lang)))
         for row in table1[lang]:
             add_notes(g, row, lang, known, errata)
-        add_footnotes(g, read_table(f"footnotes-{lang}", required=False), lang)
+        add_footnotes(g, read_table(f"footnotes-{lang}"), lang)
 
     graphs["index"] = build_index(known, errata)
     graphs["tags"] = build_tags()
@@ -250,13 +265,6 @@ def build(skip_errata=()):
     if unused:
         raise BuildError(f"data/errata.csv: rows that match nothing in the tables: {unused}")
     return graphs
-
-
-def new_graph():
-    g = Graph()
-    for prefix, iri in ns.PREFIXES.items():
-        g.bind(prefix, iri, override=True)
-    return g
 
 
 def add_scheme(g, scheme):
@@ -314,7 +322,7 @@ def add_footnotes(g, rows, lang):
     for row in rows:
         note = URIRef(f"{E}footnote/{lang}/{row['number']}")
         g.add((note, RDF.type, ICCS.Footnote))
-        g.add((note, ICCS.footnoteNumber, Literal(int(row["number"]))))
+        g.add((note, ICCS.footnoteNumber, Literal(number(row, "number", f"footnotes-{lang}"))))
         g.add((note, RDF.value, lit(row["text"], lang)))
         if row.get("code"):
             g.add((cat(row["code"]), ICCS.footnote, note))
@@ -345,7 +353,7 @@ def slug(text):
 def build_index(known, errata):
     g = new_graph()
     for lang in LANGS:
-        rows = errata.correct(f"index-{lang}", read_table(f"index-{lang}", required=False), "term")
+        rows = errata.correct(f"index-{lang}", read_table(f"index-{lang}"), "term")
         seen = set()
         for row in rows:
             base = f"{E}index/{lang}/{slug(row['term'])}"
@@ -357,9 +365,9 @@ def build_index(known, errata):
             node = URIRef(iri)
             g.add((node, RDF.type, ICCS.IndexEntry))
             g.add((node, RDFS.label, lit(row["term"], lang)))
-            g.add((node, XKOS.classifiedUnder, cat(row["code"])))
-            if row.get("page"):
-                g.add((node, ICCS.page, Literal(int(row["page"]))))
+            if row["code"]:  # an entry printed with no code is classified nowhere: the shapes say so
+                g.add((node, XKOS.classifiedUnder, cat(row["code"])))
+            g.add((node, ICCS.page, Literal(number(row, "page", f"index-{lang}"))))
     return g
 
 
@@ -378,7 +386,7 @@ def build_tags():
                 g.add((group, SKOS.prefLabel, lit(labels[lang], lang)))
         return group
 
-    rows = read_table("tags", required=False)
+    rows = read_table("tags")
     group_labels = {r["group"]: {lang: r[f"group_{lang}"] for lang in LANGS} for r in rows}
     for row in rows:
         scheme = URIRef(f"{E}tag/{row['acronym']}")
@@ -398,7 +406,7 @@ def build_tags():
             group = add_group(key, group_labels[key])
             g.add((scheme, ICCS.disaggregationGroup, group))
             g.add((group, DCT.hasPart, scheme))
-    for row in read_table("tag-codes", required=False):
+    for row in read_table("tag-codes"):
         scheme = URIRef(f"{E}tag/{row['acronym']}")
         node = URIRef(f"{E}tag/{row['acronym']}/{row['code']}")
         g.add((node, RDF.type, SKOS.Concept))
@@ -420,13 +428,13 @@ def build_tags():
 
 def build_homicide():
     g = new_graph()
-    for row in read_table("homicide-tables", required=False):
+    for row in read_table("homicide-tables"):
         scheme = URIRef(f"{E}homicide/{row['table']}")
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         g.add((scheme, SKOS.notation, Literal(row["table"])))
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"title_{lang}"], lang)))
-    for row in read_table("homicide", required=False):
+    for row in read_table("homicide"):
         scheme = URIRef(f"{E}homicide/{row['table']}")
         node = URIRef(f"{E}homicide/{row['path']}")
         g.add((node, RDF.type, SKOS.Concept))
@@ -450,7 +458,7 @@ def build_homicide():
 def add_table_footnotes(tags, homicide):
     """Footnotes of Tables A, II, III and IV, on the tag, tag code or homicide row they mark
     (a footnote on a table's title marks no single resource)."""
-    for row in read_table("footnotes-tables", required=False):
+    for row in read_table("footnotes-tables"):
         key = row["key"]
         if key.split(".")[0] in ("III", "IV", "V"):
             graph, target = homicide, URIRef(f"{E}homicide/{key}")
@@ -461,7 +469,7 @@ def add_table_footnotes(tags, homicide):
         for lang in LANGS:
             note = URIRef(f"{E}footnote/{lang}/{row[f'number_{lang}']}")
             graph.add((note, RDF.type, ICCS.Footnote))
-            graph.add((note, ICCS.footnoteNumber, Literal(int(row[f"number_{lang}"]))))
+            graph.add((note, ICCS.footnoteNumber, Literal(number(row, f"number_{lang}", "footnotes-tables"))))
             graph.add((note, RDF.value, lit(row[f"text_{lang}"], lang)))
             if target is not None:
                 graph.add((target, ICCS.footnote, note))
@@ -483,7 +491,7 @@ def build_errata(errata, known):
         for lang in LANGS:
             if e.get(f"page_{lang}"):
                 prop = ICCS.pageEnglishEdition if lang == "en" else ICCS.pageSpanishEdition
-                g.add((node, prop, Literal(int(e[f"page_{lang}"]))))
+                g.add((node, prop, Literal(number(e, f"page_{lang}", "errata"))))
         for value in (e["corrected"], e["key"]):
             if value in known:
                 g.add((node, ICCS.concerns, cat(value)))
@@ -509,6 +517,7 @@ def main(argv=None):
     except BuildError as e:
         print(f"build_graph: {e}", file=sys.stderr)
         return 2
+    args.out.mkdir(parents=True, exist_ok=True)
     for name, graph in graphs.items():
         write_atomic(args.out / f"{name}.ttl", serialize(graph))
     print(f"wrote {', '.join(f'{n}.ttl' for n in graphs)} to {args.out}")
