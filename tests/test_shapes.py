@@ -85,42 +85,43 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("code", sorted(MUTATIONS))
 def test_shape_catches(base, shapes_graph, code):
-    g = Graph()
-    for s, p, o in base:
-        g.add((s, p, o))
+    g = copy(base)
     MUTATIONS[code](g)
     codes = {f.code for f in validate(g, shapes_graph)}
     assert code in codes
 
 
-def test_index_entry_must_resolve(shapes_graph, base):
+def copy(graph):
     g = Graph()
-    for t in base:
+    for t in graph:
         g.add(t)
+    return g
+
+
+def add_index_entry(g, label, code):
     entry = URIRef(ns.EDITION + "index/en/test")
     g.add((entry, RDF.type, ICCS.IndexEntry))
-    g.add((entry, ns.rdflib_namespaces()["rdfs"].label, Literal("Drug trafficking", lang="en")))
-    g.add((entry, XKOS.classifiedUnder, cat("060132")))
+    g.add((entry, N["rdfs"].label, label))
+    g.add((entry, XKOS.classifiedUnder, cat(code)))
+    return entry
+
+
+def test_index_entry_must_resolve(shapes_graph, base):
+    g = copy(base)
+    add_index_entry(g, Literal("Drug trafficking", lang="en"), "060132")
     findings = validate(g, shapes_graph)
     assert [(f.code, f.value) for f in findings] == [("IndexEntryResolves", "060132")]
 
 
 def test_s27_sees_both_directions(base, shapes_graph):
-    g = Graph()
-    for t in base:
-        g.add(t)
+    g = copy(base)
     g.add((cat("01"), SKOS.related, cat("010321")))  # the ancestor is the subject this time
     assert "S27" in {f.code for f in validate(g, shapes_graph)}
 
 
 def test_index_entry_named_as_another_category(base, shapes_graph):
-    g = Graph()
-    for t in base:
-        g.add(t)
-    entry = URIRef(ns.EDITION + "index/en/test")
-    g.add((entry, RDF.type, ICCS.IndexEntry))
-    g.add((entry, N["rdfs"].label, label_of(g, "0106", "en")))
-    g.add((entry, XKOS.classifiedUnder, cat("0105")))
+    g = copy(base)
+    entry = add_index_entry(g, label_of(g, "0106", "en"), "0105")
     findings = validate(g, shapes_graph)
     assert [f.code for f in findings] == ["IndexEntryNamedAsCategory"]
     assert "classified under 0105, but category 0106 has that name" in findings[0].message

@@ -407,23 +407,31 @@ def build_tags():
             g.add((scheme, ICCS.disaggregationGroup, group))
             g.add((group, DCT.hasPart, scheme))
     for row in read_table("tag-codes"):
-        scheme = URIRef(f"{E}tag/{row['acronym']}")
-        node = URIRef(f"{E}tag/{row['acronym']}/{row['code']}")
-        g.add((node, RDF.type, SKOS.Concept))
+        scheme = f"{E}tag/{row['acronym']}"
+        node = add_item(g, scheme, scheme, row["code"], row["parent"], row, "definition")
         g.add((node, SKOS.notation, Literal(row["code"])))
-        g.add((node, SKOS.inScheme, scheme))
-        for lang in LANGS:
-            g.add((node, SKOS.prefLabel, lit(row[f"label_{lang}"], lang)))
-            if row.get(f"definition_{lang}"):
-                g.add((node, SKOS.definition, lit(row[f"definition_{lang}"], lang)))
-        if row.get("parent"):
-            parent = URIRef(f"{E}tag/{row['acronym']}/{row['parent']}")
-            g.add((node, SKOS.broader, parent))
-            g.add((parent, SKOS.narrower, node))
-        else:
-            g.add((node, SKOS.topConceptOf, scheme))
-            g.add((scheme, SKOS.hasTopConcept, node))
     return g
+
+
+def add_item(g, scheme_iri, base, key, parent_key, row, note_column):
+    """The concept ``base/key`` of a small table (a tag code, a homicide row) in the scheme
+    ``scheme_iri``: labels and note in both languages, and its place in the hierarchy."""
+    scheme = URIRef(scheme_iri)
+    node = URIRef(f"{base}/{key}")
+    g.add((node, RDF.type, SKOS.Concept))
+    g.add((node, SKOS.inScheme, scheme))
+    for lang in LANGS:
+        g.add((node, SKOS.prefLabel, lit(row[f"label_{lang}"], lang)))
+        if row.get(f"{note_column}_{lang}"):
+            g.add((node, SKOS.definition, lit(row[f"{note_column}_{lang}"], lang)))
+    if parent_key:
+        parent = URIRef(f"{base}/{parent_key}")
+        g.add((node, SKOS.broader, parent))
+        g.add((parent, SKOS.narrower, node))
+    else:
+        g.add((node, SKOS.topConceptOf, scheme))
+        g.add((scheme, SKOS.hasTopConcept, node))
+    return node
 
 
 def build_homicide():
@@ -435,23 +443,11 @@ def build_homicide():
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"title_{lang}"], lang)))
     for row in read_table("homicide"):
-        scheme = URIRef(f"{E}homicide/{row['table']}")
-        node = URIRef(f"{E}homicide/{row['path']}")
-        g.add((node, RDF.type, SKOS.Concept))
-        g.add((node, SKOS.inScheme, scheme))
-        for lang in LANGS:
-            g.add((node, SKOS.prefLabel, lit(row[f"label_{lang}"], lang)))
-            if row.get(f"description_{lang}"):
-                g.add((node, SKOS.definition, lit(row[f"description_{lang}"], lang)))
+        # A row's path ("V.1.2") names its table already: its IRI is homicide/V.1.2.
+        node = add_item(g, f"{E}homicide/{row['table']}", f"{E}homicide", row["path"], row["parent"],
+                        row, "description")
         if row.get("icd10"):
             g.add((node, ICCS.icd10, Literal(row["icd10"])))
-        if row.get("parent"):
-            parent = URIRef(f"{E}homicide/{row['parent']}")
-            g.add((node, SKOS.broader, parent))
-            g.add((parent, SKOS.narrower, node))
-        else:
-            g.add((node, SKOS.topConceptOf, scheme))
-            g.add((scheme, SKOS.hasTopConcept, node))
     return g
 
 
