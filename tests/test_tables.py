@@ -100,3 +100,16 @@ def test_errata_in_graph_and_cli(shipped_graph, classification):
         assert shipped_graph.value(node, RDFS.comment)
     out = CliRunner().invoke(cli, ["errata", "--format", "json"])
     assert out.exit_code == 0 and len(json.loads(out.output)) == len(rows)
+
+
+def test_every_file_acknowledges_the_source():
+    from rdflib import Graph
+
+    from iccs.resources import ontology_files
+
+    for path in ontology_files():
+        g = Graph().parse(path)
+        if path.endswith("vocabulary.ttl"):
+            continue
+        rights = {str(o) for o in g.objects(None, DCT.rights)}
+        assert any("provided acknowledgement of the source is made" in r for r in rights), path

@@ -261,6 +261,8 @@ def build(skip_errata=()):
     graphs["homicide"] = build_homicide()
     add_table_footnotes(graphs["tags"], graphs["homicide"])
     graphs["errata"] = build_errata(errata, known)
+    for name in ("index", "tags", "homicide", "errata"):
+        acknowledge(graphs[name], name, scheme)
     unused = [e["id"] for e in errata.rows if e["id"] not in errata.used]
     if unused:
         raise BuildError(f"data/errata.csv: rows that match nothing in the tables: {unused}")
@@ -293,6 +295,17 @@ def add_scheme(g, scheme):
         g.add((src, DCT.bibliographicCitation, lit(CITATION[lang], lang)))
         g.add((src, DCT.language, Literal(lang)))
         g.add((src, DCT.extent, lit(f"{pages} pages", "en")))
+
+
+def acknowledge(g, name, scheme):
+    """Each file of the graph says what it is part of and where its text comes from."""
+    part = URIRef(f"{E}{name}")
+    g.add((part, RDF.type, PROV.Entity))
+    g.add((part, DCT.isPartOf, scheme))
+    g.add((part, RDFS.comment, lit(ACKNOWLEDGEMENT, "en")))
+    for lang in LANGS:
+        g.add((part, DCT.rights, lit(PERMISSION[lang], lang)))
+        g.add((part, DCT.bibliographicCitation, lit(CITATION[lang], lang)))
 
 
 def add_notes(g, row, lang, known, errata):
