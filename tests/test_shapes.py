@@ -75,6 +75,7 @@ MUTATIONS = {
     "S46": lambda g: (g.add((cat("0101"), SKOS.exactMatch, cat("0102"))),
                       g.add((cat("0101"), SKOS.broadMatch, cat("0102")))),
     "S9": lambda g: g.add((URIRef(ns.SCHEME), RDF.type, SKOS.Concept)),
+    "BroaderNarrowerInverse": lambda g: g.remove((cat("01"), SKOS.narrower, cat("0101"))),
     "DefinitionSpanish": lambda g: g.remove((cat("0105"), SKOS.definition, label_of_def(g, "0105", "es"))),
     "Level": lambda g: g.remove((URIRef(ns.level_iri("group")), XKOS.depth, None)),
     "Scheme": lambda g: g.remove((URIRef(ns.SCHEME), N["dcterms"].source, None)),
