@@ -68,7 +68,7 @@ def pack(data):
     whole file but decodes only the categories it shows (see ``unpack``)."""
     packed = dict(data)
     packed["categories"] = {code: marshal.dumps(entry) for code, entry in data["categories"].items()}
-    for key in ("tags", "errata"):
+    for key in ("tags", "errata", "themes"):
         packed[key] = marshal.dumps(data[key])
     return packed
 

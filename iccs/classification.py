@@ -132,6 +132,7 @@ class Classification:
         self._raw = compiled["categories"]  # code -> data, or marshal bytes decoded when asked for
         self._categories = {}
         self._order = compiled["order"]
+        self._themes = None
 
     def title(self, lang="en"):
         return self._compiled["title"].get(check_lang(lang), "")
@@ -210,6 +211,22 @@ class Classification:
         for root in ([self[code]] if code else self.sections()):
             walk(root, 0)
         return out
+
+    def themes(self):
+        """The thematic views (UN crime mandate areas), by id."""
+        if self._themes is None:
+            from .themes import Theme
+
+            self._themes = {}
+            for data in unpack(self._compiled["themes"]):
+                self._themes[data["id"]] = Theme(self, data, self._themes)
+        return dict(self._themes)
+
+    def theme(self, name):
+        """A theme by its id, its label, or any unambiguous part of either, in any case."""
+        from .themes import find
+
+        return find(self.themes(), name)
 
     def sections(self):
         return [c for c in self if c.parent is None]

@@ -121,6 +121,32 @@ def tags(acronym, lang, fmt):
 
 
 @cli.command()
+@LANG
+@fmt_option("table", "csv", "json")
+def themes(lang, fmt):
+    """List the thematic views (UN crime mandate areas) with their numbers of members."""
+    rows = [{"id": t.id, "parent": t.parent.id if t.parent else "", "label": t.label(lang),
+             "categories": len(t.categories()), "tag_rules": len(t.rules()),
+             "partial": len(t.partial_members())} for t in load().themes().values()]
+    click.echo(out.render(sorted(rows, key=lambda r: r["id"]),
+                          ["id", "parent", "label", "categories", "tag_rules", "partial"], fmt))
+
+
+@cli.command()
+@click.argument("name", nargs=-1, required=True)
+@LANG
+@fmt_option("text", "json")
+def theme(name, lang, fmt):
+    """Show a theme: its members, tag rules and partial members.
+
+    NAME is the theme's id, its label, or any unambiguous part of either, in any case
+    (iccs theme cyber, iccs theme "organized crime").
+    """
+    d = load().theme(" ".join(name)).to_dict(lang)
+    click.echo(out.to_json(d) if fmt == "json" else out.theme_text(d))
+
+
+@cli.command()
 @fmt_option("table", "csv", "json")
 def errata(fmt):
     """List the errata: where the publication contradicts itself, and what the graph uses."""

@@ -85,6 +85,7 @@ def compile_graph(graph):
         "order": sorted(categories),
         "categories": categories,
         "tags": _compile_tags(graph),
+        "themes": _compile_themes(graph, notation),
         "errata": _compile_errata(graph, code_of),
     }
 
@@ -145,3 +146,39 @@ def _compile_errata(graph, code_of):
         })
     out.sort(key=lambda e: e["id"])
     return out
+
+
+def _compile_themes(graph, notation):
+    from rdflib import RDF, RDFS
+
+    SKOS, ICCS, DCT = _ns()["skos"], _ns()["iccs"], _ns()["dcterms"]
+    ident = {theme: str(graph.value(theme, SKOS.notation)) for theme in graph.subjects(RDF.type, ICCS.Theme)}
+    themes = []
+    for theme, theme_id in ident.items():
+        members = list(graph.objects(theme, SKOS.member))
+        parent = next((ident[t] for t in graph.subjects(SKOS.member, theme) if t in ident), None)
+        rules = []
+        for rule in graph.objects(theme, ICCS.tagRule):
+            tag = graph.value(rule, ICCS.tag)
+            scheme = graph.value(tag, SKOS.inScheme)
+            rules.append({"tag": str(graph.value(scheme, SKOS.notation)), "value": str(graph.value(tag, SKOS.notation)),
+                          "label": first(graph, tag, SKOS.prefLabel), "note": str(graph.value(rule, RDFS.comment) or "")})
+        partial = []
+        for part in graph.objects(theme, ICCS.partialMember):
+            partial.append({"code": notation.get(graph.value(part, ICCS.category), ""),
+                            "basis": sorted(str(b) for b in graph.objects(part, ICCS.basis)),
+                            "note": str(graph.value(part, RDFS.comment) or "")})
+        themes.append({
+            "id": theme_id, "parent": parent,
+            "label": first(graph, theme, SKOS.prefLabel),
+            "definition": first(graph, theme, SKOS.definition),
+            "instruments": sorted(
+                ({"title": str(graph.value(i, DCT.title) or ""), "date": str(graph.value(i, DCT.date) or "")}
+                 for i in graph.objects(theme, DCT.references)), key=lambda i: i["title"]),
+            "categories": sorted(notation[m] for m in members if m in notation),
+            "subthemes": sorted(ident[m] for m in members if m in ident),
+            "rules": sorted(rules, key=lambda r: (r["tag"], r["value"])),
+            "partial": sorted(partial, key=lambda p: p["code"]),
+        })
+    themes.sort(key=lambda t: t["id"])
+    return themes

@@ -87,3 +87,25 @@ def show_text(d):
         term = f"{note['term']}: " if note["term"] else ""
         lines.append(_wrap(f"Footnote {note['number']}", term + note["text"]))
     return "\n".join(lines)
+
+
+def theme_text(d):
+    """``iccs theme`` as text, from ``Theme.to_dict()``."""
+    lines = [f"{d['id']}  {d['label']}"]
+    if d["definition"]:
+        lines.append(_wrap("Definition", d["definition"]))
+    for i in d["instruments"]:
+        lines.append(f"Instrument: {i['title']}" + (f" ({i['date']})" if i["date"] else ""))
+    if d["subthemes"]:
+        lines.append("Sub-themes: " + ", ".join(d["subthemes"]))
+    if d["categories"]:
+        lines.append("Categories:")
+        lines += [f"  {c['code']} {c['label']}" for c in d["categories"]]
+    if d["rules"]:
+        lines.append("Tag rules (any category, when the offence carries):")
+        lines += [f"  {r['tag']} = {r['value']} {r['label']}" for r in d["rules"]]
+    if d["partial"]:
+        lines.append("Partial members (only these offences of the category):")
+        for p in d["partial"]:
+            lines.append(f"  {p['code']} {p['label']}: " + "; ".join(p["basis"]))
+    return "\n".join(lines)

@@ -11,7 +11,7 @@ import build_graph
 from iccs.check import validate
 from iccs.resources import ontology_files
 
-GENERATED = ("iccs", "index", "tags", "homicide", "errata")
+GENERATED = ("iccs", "index", "tags", "homicide", "errata", "themes")
 
 
 def test_rebuild_is_byte_identical(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from rdflib import BNode, Literal, URIRef  # noqa: E402
 from rdflib.collection import Collection  # noqa: E402
@@ -23,6 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD  # noqa: E402
 from iccs import namespaces as ns  # noqa: E402
 from iccs.files import write_atomic  # noqa: E402
 from iccs.graph import new_graph  # noqa: E402
+from build_themes import build_themes  # noqa: E402
 
 N = ns.rdflib_namespaces()
 SKOS, XKOS, DCT, ICCS, PROV = N["skos"], N["xkos"], N["dcterms"], N["iccs"], N["prov"]
@@ -261,7 +263,11 @@ def build(skip_errata=()):
     graphs["homicide"] = build_homicide()
     add_table_footnotes(graphs["tags"], graphs["homicide"])
     graphs["errata"] = build_errata(errata, known)
-    for name in ("index", "tags", "homicide", "errata"):
+    try:
+        graphs["themes"] = build_themes(read_table)
+    except ValueError as e:
+        raise BuildError(str(e)) from None
+    for name in ("index", "tags", "homicide", "errata", "themes"):
         acknowledge(graphs[name], name, scheme)
     unused = [e["id"] for e in errata.rows if e["id"] not in errata.used]
     if unused:
