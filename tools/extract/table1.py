@@ -18,12 +18,11 @@ rotated back with pypdf, then the filled cell rectangles of the table give the l
 """
 import argparse
 import csv
-import io
 import re
 from pathlib import Path
 
 import pdfplumber
-from pypdf import PdfReader, PdfWriter
+from rotate import rotated_pages
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PDF = {"en": ROOT / "reference" / "ICCS-v1.0-en.pdf"}
@@ -187,17 +186,6 @@ def near(a, b, tol=1.5):
     return abs(a - b) <= tol
 
 
-def rotated_pdf(lang):
-    reader = PdfReader(PDF[lang])
-    writer = PdfWriter()
-    for pno in TABLE1_PAGES[lang]:
-        p = reader.pages[pno - 1]
-        p.rotate(90)
-        writer.add_page(p)
-    buf = io.BytesIO()
-    writer.write(buf)
-    buf.seek(0)
-    return buf
 
 
 def inside(c, x0, x1, top, bottom):
@@ -228,7 +216,7 @@ def extract_table1(lang="en"):
     cats = []  # dicts: code,label,definition lines, inclusions/exclusions lines, pages
     markers_all = []  # (number, code, field, page)
     footnotes = []  # dicts: number, paragraphs [ [lines] ], page
-    with pdfplumber.open(rotated_pdf(lang)) as pdf:
+    with rotated_pages(PDF[lang], TABLE1_PAGES[lang]) as pdf:
         for idx, page in enumerate(pdf.pages):
             pno = TABLE1_PAGES[lang][idx]
             H = page.height

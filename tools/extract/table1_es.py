@@ -23,14 +23,13 @@ handles categories that continue over a page break. Footnote markers are supersc
 (size < 7 pt); they are removed from the text and recorded. Footnotes are the text below the table.
 """
 import csv
-import io
 import os
 import re
 import sys
 from collections import Counter
 
 import pdfplumber
-import pypdf
+from rotate import rotated_pages
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PDF = os.path.join(ROOT, "reference", "ICCS-v1.0-es.pdf")
@@ -262,17 +261,6 @@ TERM_FIXES = {
     124: "posesión ilegal",                             # no bold ("La posesión ilegal incluye ...")
 }
 
-def rotated_table_pdf():
-    reader = pypdf.PdfReader(PDF)
-    writer = pypdf.PdfWriter()
-    for pno in TABLE_PAGES:
-        p = reader.pages[pno - 1]
-        p.rotate(90)
-        writer.add_page(p)
-    buf = io.BytesIO()
-    writer.write(buf)
-    buf.seek(0)
-    return pdfplumber.open(buf)
 
 
 def field_text(chars, field, markers_out):
@@ -481,7 +469,7 @@ def main():
         structure = extract_structure(pdf)
     write_csv(os.path.join(DATA, "structure-es.csv"), ["code", "label"], structure)
 
-    pdf_rot = rotated_table_pdf()
+    pdf_rot = rotated_pages(PDF, TABLE_PAGES)
     rows, foots = extract_table(pdf_rot)
     write_csv(os.path.join(DATA, "table1-es.csv"),
               ["code", "label", "definition", "inclusions", "exclusions"],

@@ -23,13 +23,12 @@ Run from the repository root:  python3 tools/extract/tags.py
 Writes data/tags.csv, data/tag-codes.csv, data/homicide.csv, data/footnotes-tables.csv.
 """
 import csv
-import io
 import re
 import sys
 from pathlib import Path
 
 import pdfplumber
-import pypdf
+from rotate import rotated_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = {lang: ROOT / "reference" / f"ICCS-v1.0-{lang}.pdf" for lang in ("en", "es")}
@@ -69,15 +68,7 @@ ICD_ANY_RE = re.compile(r"\(([XY]\d\d)\)")
 def open_page(lang, pno, rotate):
     if not rotate:
         return pdfplumber.open(PDF[lang]).pages[pno - 1]
-    reader = pypdf.PdfReader(PDF[lang])
-    writer = pypdf.PdfWriter()
-    page = reader.pages[pno - 1]
-    page.rotate(90)
-    writer.add_page(page)
-    buf = io.BytesIO()
-    writer.write(buf)
-    buf.seek(0)
-    return pdfplumber.open(buf).pages[0]
+    return rotated_pages(PDF[lang], [pno]).pages[0]
 
 
 def is_marker(w):
