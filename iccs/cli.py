@@ -21,8 +21,46 @@ def fmt_option(*choices, default=None):
                         show_default=True, help="Output format.")
 
 
+# Commands of the job subpackages, imported only when called (or listed by --help), so that a
+# command of the core does not pay for the dependencies of another job.
+LAZY_COMMANDS = {
+    "map suggest": "iccs.mapping.cli:suggest",
+    "map evaluate": "iccs.mapping.cli:evaluate",
+    "map review": "iccs.review.cli:review",
+    "correspondence check": "iccs.correspondence.cli:check",
+    "correspondence export": "iccs.correspondence.cli:export",
+    "correspondence import": "iccs.correspondence.cli:import_",
+    "convert": "iccs.correspondence.cli:convert",
+    "validate": "iccs.validation.cli:validate",
+    "query": "iccs.sparql.cli:query",
+    "serve": "iccs.sparql.cli:serve",
+    "push": "iccs.sparql.cli:push",
+}
+
+
 class Group(click.Group):
-    """Turns library errors into one line and exit code 2."""
+    """Turns library errors into one line and exit code 2; loads job commands lazily."""
+
+    def _prefix(self, ctx):
+        return "" if ctx.parent is None else ctx.command_path.split(" ", 1)[1] + " "
+
+    def list_commands(self, ctx):
+        prefix = self._prefix(ctx)
+        lazy = {name[len(prefix):].split(" ")[0] for name in LAZY_COMMANDS if name.startswith(prefix)}
+        return sorted(set(super().list_commands(ctx)) | {n for n in lazy if self.get_command(ctx, n)})
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        full = self._prefix(ctx) + name
+        if full in LAZY_COMMANDS:
+            return _lazy(full)
+        if any(n.startswith(full + " ") for n in LAZY_COMMANDS):  # a group of lazy commands
+            if not any(_lazy(n) for n in LAZY_COMMANDS if n.startswith(full + " ")):
+                return None
+            return Group(name, help=_GROUP_HELP.get(name))
+        return None
 
     def invoke(self, ctx):
         try:
@@ -37,6 +75,28 @@ class Group(click.Group):
                 raise
             click.echo(f"Error: {e}", err=True)
             ctx.exit(2)
+
+
+_GROUP_HELP = {
+    "map": "Map a national offence list to the ICCS: suggest codes, evaluate, review.",
+    "correspondence": "Check, export and import a correspondence table (national codes → ICCS).",
+}
+
+
+def _lazy(name):
+    """The click command behind a lazy name, or None while its subpackage does not exist."""
+    import importlib
+
+    target = LAZY_COMMANDS.get(name)
+    if target is None:
+        return None
+    module, attr = target.split(":")
+    try:
+        return getattr(importlib.import_module(module), attr, None)
+    except ModuleNotFoundError as e:
+        if e.name and (module == e.name or module.startswith(e.name + ".")):
+            return None
+        raise
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,6 +21,12 @@ class Finding:
     file: str = ""
     row: int = 0
     column: str = ""
+    key: tuple = ()  # an observation's dimensions as (name, value) pairs, as named in its file
+
+    @classmethod
+    def at(cls, code, message, key=None, **where):
+        """A finding whose ``key`` is given as a dict (kept in its order)."""
+        return cls(code=code, message=message, key=tuple((key or {}).items()), **where)
 
     def where(self):
         parts = [p for p in (self.file, self.row and f"row {self.row}", self.column and f"column {self.column}") if p]
@@ -31,7 +37,10 @@ class Finding:
         return ", ".join(str(p) for p in parts)
 
     def to_dict(self):
-        return {k: v for k, v in asdict(self).items() if v not in ("", 0) or k in ("code", "message", "severity")}
+        d = {k: v for k, v in asdict(self).items() if v not in ("", 0, ()) or k in ("code", "message", "severity")}
+        if self.key:
+            d["key"] = dict(self.key)
+        return d
 
 
 @dataclass

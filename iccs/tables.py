@@ -1,0 +1,237 @@
+"""The one way to read a table a user gives us: CSV, TSV or XLSX, whatever its encoding and separator.
+
+Countries send tables in every shape: UTF-8 with or without a byte-order mark, Windows-1252 or
+Latin-1 from an old spreadsheet, ``,`` or ``;`` or tab between fields, sometimes a few lines of
+preamble above the header. :func:`read_table` finds out which, and yields rows as dicts with the
+line number they came from, so that every finding can say file, row and column. Anything it
+cannot read is an :class:`~iccs.errors.InputError` naming the file (and row, column where known).
+
+    >>> table = read_table("offences.csv", required=["code", "label"])
+    >>> table.columns, table.encoding, table.delimiter
+    >>> for row in table: row.line, row["code"]
+"""
+import csv
+import io
+import os
+
+from .errors import InputError
+
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_BYTES = 64 * 1024
+
+
+class Row(dict):
+    """A row of a table: column name → text (stripped), with ``line``, its 1-based line in the file
+    (for a spreadsheet, its row number in the sheet)."""
+
+    __slots__ = ("line",)
+
+
+class Table:
+    """A table being read: ``columns``, ``encoding``, ``delimiter``, ``header_line``; iterate for
+    rows. Iterating reads the file again each time (large files are never held in memory)."""
+
+    def __init__(self, path, columns, encoding, delimiter, header_line, sheet=None):
+        self.path, self.columns, self.encoding = str(path), columns, encoding
+        self.delimiter, self.header_line, self.sheet = delimiter, header_line, sheet
+
+    def __iter__(self):
+        if self.sheet is not None:
+            yield from _xlsx_rows(self.path, self.sheet, self.columns, self.header_line)
+            return
+        with open(self.path, encoding=self.encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=self.delimiter)
+            try:
+                for _ in range(self.header_line):
+                    next(reader)
+                for values in reader:
+                    if not any(v.strip() for v in values):
+                        continue
+                    row = Row(zip(self.columns, (v.strip() for v in values)))
+                    for name in self.columns[len(values):]:
+                        row[name] = ""
+                    row.line = reader.line_num
+                    yield row
+            except csv.Error as e:
+                raise InputError(f"not a readable table: {e}", file=self.path, row=reader.line_num) from None
+            except UnicodeDecodeError as e:
+                raise InputError(f"not {self.encoding} text past line {reader.line_num}: "
+                                 f"byte 0x{e.object[e.start]:02x}", file=self.path) from None
+
+    def column(self, wanted):
+        """The table's own name of a column, matched without regard to case, spaces or '_'
+        (``"Iso3 code"`` for ``"iso3_code"``), or None."""
+        key = _key(wanted)
+        for name in self.columns:
+            if _key(name) == key:
+                return name
+        return None
+
+    def require(self, *wanted):
+        """The table's names of the wanted columns; InputError naming the first missing one."""
+        found = []
+        for name in wanted:
+            actual = self.column(name)
+            if actual is None:
+                raise InputError(f"no column {name!r} (the columns are: {', '.join(self.columns)})",
+                                 file=self.path, row=self.header_line or 1)
+            found.append(actual)
+        return found
+
+
+def read_table(path, required=(), header_hint=()):
+    """Open a CSV, TSV or XLSX file as a :class:`Table`.
+
+    ``required``: column names that must be there (matched loosely, see ``Table.column``).
+    ``header_hint``: names of which any one marks the header line, to skip preamble lines above it
+    (a data-portal export); without it the first non-empty line is the header.
+    """
+    path = str(path)
+    if os.path.isdir(path):
+        raise InputError("is a folder, not a file", file=path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", file=path) from None
+    if not head.strip():
+        raise InputError("empty file", file=path)
+    if head.startswith(b"PK\x03\x04"):
+        table = _open_xlsx(path, header_hint)
+    else:
+        if b"\x00" in head[:4096]:
+            raise InputError("not a text table (binary data; UTF-16 is not supported: save as UTF-8 CSV)",
+                             file=path)
+        encoding = _encoding(head)
+        text = head.decode(encoding, errors="replace")
+        if len(head) == _SNIFF_BYTES:  # the last line may be cut: sniff whole lines only
+            text = text[: text.rfind("\n") + 1] or text
+        lines = text.splitlines()
+        header_line = _header_index(lines, header_hint)
+        delimiter = _delimiter(lines[header_line:header_line + 50])
+        header = next(csv.reader([lines[header_line]], delimiter=delimiter))
+        table = Table(path, _columns(header, path, header_line + 1), encoding, delimiter, header_line + 1)
+    if required:
+        table.require(*required)
+    return table
+
+
+def _encoding(head):
+    """UTF-8 (with or without BOM) when the bytes decode as such, else Windows-1252 (which reads
+    Latin-1 text the same for letters)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.start >= len(head) - 3:  # a character cut by the end of the sample
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _delimiter(lines):
+    """The separator that splits the lines into the same number (> 1) of fields most often."""
+    best, best_score = ",", -1
+    sample = "\n".join(lines)
+    for d in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        score = sum(1 for c in counts if c == counts[0]) * 100 + counts[0]
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _header_index(lines, hint):
+    """The index of the header line: the first line naming one of ``hint``, else the first
+    non-empty line."""
+    keys = {_key(h) for h in hint}
+    first = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if first is None:
+            first = i
+        if not keys:
+            break
+        for d in DELIMITERS:
+            if any(_key(cell) in keys for cell in next(csv.reader([line], delimiter=d), [])):
+                return i
+    return first or 0
+
+
+def _columns(header, path, line):
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    seen = set()
+    for i, name in enumerate(names):
+        if not name:
+            names[i] = name = f"column {i + 1}"
+        if name in seen:
+            raise InputError(f"column {name!r} appears twice in the header", file=path, row=line)
+        seen.add(name)
+    return names
+
+
+def _key(name):
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())
+
+
+def _open_xlsx(path, header_hint):
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError("reading XLSX needs openpyxl (pip install openpyxl)", file=path) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # a zip that is not a workbook, a damaged file
+        raise InputError(f"not a readable XLSX workbook: {' '.join(str(e).split())[:200]}", file=path) from None
+    sheet = book.worksheets[0].title
+    lines = []
+    for values in book[sheet].iter_rows(values_only=True, max_row=200):
+        lines.append(",".join('"%s"' % _xlsx_text(v).replace('"', '""') for v in values))
+    book.close()
+    if not any(line.replace(",", "").replace('"', "").strip() for line in lines):
+        raise InputError("empty workbook (its first sheet has no rows)", file=path)
+    header_line = _header_index(lines, header_hint)
+    header = next(csv.reader([lines[header_line]]))
+    while header and not header[-1].strip():
+        header.pop()
+    return Table(path, _columns(header, path, header_line + 1), "xlsx", None, header_line + 1, sheet=sheet)
+
+
+def _xlsx_rows(path, sheet, columns, header_line):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for number, values in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            if number <= header_line:
+                continue
+            cells = [_xlsx_text(v).strip() for v in values]
+            if not any(cells):
+                continue
+            row = Row(zip(columns, cells + [""] * (len(columns) - len(cells))))
+            row.line = number
+            yield row
+    finally:
+        book.close()
+
+
+def _xlsx_text(value):
+    """A cell as the text a person sees: whole numbers without '.0', nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
