@@ -27,3 +27,9 @@ def ontology_files():
 def shape_files():
     """The SHACL shapes that the shipped graph must conform to."""
     return _turtle("shapes")
+
+
+def query_files():
+    """The named SPARQL queries (``queries/*.rq``) that ship with the toolkit."""
+    folder = _folder("queries")
+    return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".rq")]
