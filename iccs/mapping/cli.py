@@ -1,0 +1,124 @@
+"""``iccs map suggest`` and ``iccs map evaluate``: parse arguments, call the library, print."""
+import sys
+
+import click
+
+from .. import render as out
+
+FORMATS = ("csv", "json", "table")
+
+
+def _progress(total, label):
+    """A progress bar on stderr when it is a terminal and the list is long; else nothing."""
+    if total < 50 or not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=total, label=label, file=sys.stderr)
+    bar.__enter__()
+    state = {"done": 0}
+
+    def step(n):
+        bar.update(n - state["done"])
+        state["done"] = n
+
+    return bar, step
+
+
+def _emit(text, output):
+    if output:
+        from ..files import write_atomic
+
+        write_atomic(output, text + "\n")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+def _suggestions_text(offences, fmt):
+    from .types import CSV_COLUMNS, rows
+
+    if fmt == "json":
+        return out.to_json([o.to_dict() for o in offences])
+    return out.render(rows(offences), CSV_COLUMNS, fmt)
+
+
+@click.command()
+@click.argument("input", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the suggestions to this file (atomically) instead of standard output.")
+@click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Suggestions per offence.")
+@click.option("--lang", type=click.Choice(["auto", "en", "es"]), default="auto", show_default=True,
+              help="Language of the national list (auto: detected from its texts).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format [default: json for an -o file ending .json, else csv].")
+@click.option("--code-col", help="Column of the national codes [default: code or national_code].")
+@click.option("--label-col", help="Column of the offence names [default: label or national_label].")
+@click.option("--description-col", help="Column of the legal descriptions [default: description, if any].")
+@click.option("--family-col", help="Column of the national chapter [default: family, if any].")
+@click.option("--accepted", type=click.Path(dir_okay=True),
+              help="Reviewed decisions (national_code, iccs_code[, national_label]): evidence for the "
+                   "rest; rows of INPUT among them come back decided.")
+@click.option("--gold", type=click.Path(dir_okay=True),
+              help="A reviewed table (national_code, iccs_code): print the evaluation of the "
+                   "suggestions against it (the suggestions go to -o, if given).")
+@click.option("--folds", type=click.IntRange(2, 1000), default=None,
+              help="With --gold: the warm setting, each fold suggested with the gold codes of the "
+                   "other folds as accepted decisions (never a row's own).")
+def suggest(input, output, top, lang, fmt, code_col, label_col, description_col, family_col,
+            accepted, gold, folds):
+    """Suggest ICCS codes for each offence of a national list (CSV, TSV or XLSX).
+
+    One CSV row per suggestion: national_code, rank, iccs_code, iccs_label, score (the estimated
+    probability that the code is right), evidence (the ICCS texts that matched). Exit code 2
+    when a table cannot be read.
+    """
+    from .. import load
+    from .evaluate import evaluate
+    from .folds import suggest_folds
+    from .inputs import read_decisions, read_gold, read_offences
+    from .suggest import suggest as run
+
+    if fmt is None:
+        fmt = "json" if output and output.lower().endswith(".json") else "csv"
+    if folds and not gold:
+        raise click.UsageError("--folds needs --gold")
+    classification = load()
+    offences = read_offences(input, code_col, label_col, description_col, family_col)
+    decisions = read_decisions(accepted, classification) if accepted else ()
+    truth = read_gold(gold, classification) if gold else None
+    bar, step = _progress(len(offences), "suggesting")
+    try:
+        if folds:
+            ranked = suggest_folds(offences, truth, folds=folds, top=top, lang=lang, accepted=decisions,
+                                   classification=classification, progress=step)
+        else:
+            ranked = run(offences, top=top, lang=lang, accepted=decisions,
+                         classification=classification, progress=step)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if truth is None:
+        _emit(_suggestions_text(ranked, fmt), output)
+        return
+    if output:
+        _emit(_suggestions_text(ranked, fmt), output)
+    result = evaluate(truth, ranked, top=top)
+    click.echo(out.to_json(result.to_dict()) if fmt == "json" else result.to_text())
+
+
+@click.command()
+@click.argument("gold", type=click.Path(dir_okay=True))
+@click.argument("suggestions", type=click.Path(dir_okay=True))
+@click.option("--top", type=click.IntRange(1, 50), default=None,
+              help="Count only the first K suggestions [default: all given].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(gold, suggestions, top, fmt):
+    """Evaluate SUGGESTIONS (the CSV or JSON of iccs map suggest) against GOLD (a reviewed table
+    with national_code and iccs_code): top-1, top-K, same division and section, MRR, by section,
+    and how many offences could be accepted automatically at 90% and 95% precision."""
+    from .. import load
+    from .evaluate import evaluate as run
+    from .inputs import read_gold, read_suggestions
+
+    result = run(read_gold(gold, load()), read_suggestions(suggestions), top=top)
+    click.echo(out.to_json(result.to_dict()) if fmt == "json" else result.to_text())

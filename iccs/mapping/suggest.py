@@ -1,0 +1,113 @@
+"""``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
+from .model import Memory, Params, choose_level, iccs_evidence, own_scores, query
+from .text import detect_lang
+from .types import Evidence, Offence, Suggestion
+
+EVIDENCE_SHOWN = 3
+DECIDED = "decided in the accepted table"
+
+
+def as_offence(row, line=0):
+    """An Offence from a dict (``national_code`` or ``code``, ``label``, ``description``,
+    ``family``) or an Offence."""
+    if isinstance(row, Offence):
+        return row
+    get = row.get
+    return Offence(national_code=str(get("national_code", get("code", "")) or "").strip(),
+                   label=str(get("label", "") or "").strip(),
+                   description=str(get("description", "") or "").strip(),
+                   family=str(get("family", "") or "").strip(), line=getattr(row, "line", line))
+
+
+def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=None,
+            calibration=None, progress=None):
+    """Rank ICCS codes for each national offence.
+
+    ``rows``: dicts (``national_code``/``code``, ``label``, optional ``description``, ``family``)
+    or :class:`Offence` objects. ``accepted``: reviewed decisions, dicts with ``national_code``,
+    ``iccs_code`` and, for codes not among ``rows``, ``label`` (and optional ``description``,
+    ``family``); they are evidence for the rest, and the rows they cover come back ``decided``.
+    ``lang``: 'en', 'es' or 'auto' (from the texts). ``progress``: called with the number of
+    offences done after each one. Returns the offences with ``suggestions`` filled, in input order;
+    each suggestion's ``score`` is a calibrated probability that it is the right code.
+    """
+    from .. import load
+    from . import calibrate, corpus as corpora
+
+    c = classification or load()
+    p = params or Params()
+    offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
+    if lang == "auto":
+        lang = detect_lang(o.label + " " + o.description for o in offences[:200])
+    corpus = corpora.load(c, lang)
+    decisions = resolve_accepted(accepted, offences, c)
+    decided = {o.national_code: code for o, code in decisions}
+    memory = Memory(decisions, lang) if decisions else None
+    model = calibration or calibrate.default(bool(memory))
+    for n, o in enumerate(offences, start=1):
+        if o.national_code in decided:
+            code = decided[o.national_code]
+            o.decided = True
+            o.suggestions = [Suggestion(1, code, c[code].label(lang), 1.0,
+                                        [Evidence("accepted", DECIDED, lang, None)])]
+        else:
+            o.suggestions = rank(o, corpus, c, p, memory, top, lang, model)
+        if progress:
+            progress(n)
+    return offences
+
+
+def resolve_accepted(accepted, offences, classification):
+    """(Offence, code) of each accepted decision; its text from the input rows when they hold its
+    national code, else from the decision's own label."""
+    by_code = {o.national_code: o for o in offences}
+    out = []
+    for d in accepted or ():
+        if isinstance(d, tuple):
+            out.append(d)
+            continue
+        code = classification[d["iccs_code"]].code
+        o = by_code.get(str(d["national_code"]).strip())
+        if o is None:
+            o = as_offence(d)
+        out.append((o, code))
+    return out
+
+
+def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", model=None,
+         exclude=None):
+    """The ``top`` suggestions for one offence."""
+    evidence = iccs_evidence(corpus, query(offence, lang, p), p)
+    if memory is not None:
+        for code, ev in memory.evidence(offence, p, exclude=exclude).items():
+            merged = evidence.setdefault(code, [])
+            merged.extend(ev)
+            merged.sort(key=lambda e: -e.weight)
+    own = own_scores(evidence, p)
+    ranked = sorted((kv for kv in own.items() if kv[1] > 0 and kv[0] in classification),
+                    key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    ranked = choose_level(classification, ranked[:top + 1], p)[:top]
+    scores = [s for _, s in ranked]
+    out = []
+    for r, (code, s) in enumerate(ranked, start=1):
+        shown = list(evidence.get(code, []))[:EVIDENCE_SHOWN]
+        if len(shown) < EVIDENCE_SHOWN:
+            shown += _from_children(classification, code, evidence, EVIDENCE_SHOWN - len(shown))
+        prob = model.probability(scores, r - 1) if model else s
+        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown))
+    return out
+
+
+def _from_children(classification, code, evidence, n):
+    """The best evidence of a category's descendants, marked ``via`` the code whose text it is."""
+    found = []
+    for cat in classification[code].children:
+        stack = [cat]
+        while stack:
+            node = stack.pop()
+            for e in evidence.get(node.code, []):
+                if e.kind != "exclusion" and e.kind != "accepted":
+                    found.append(Evidence(e.kind, e.text, e.lang, node.code, e.weight))
+            stack.extend(node.children)
+    found.sort(key=lambda e: -e.weight)
+    return found[:n]

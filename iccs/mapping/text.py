@@ -1,0 +1,115 @@
+"""Text to search terms: case and accents folded, legal boilerplate dropped, Snowball stems.
+
+National offence lists are written in legal language: "ART. 141 INC. 3", "C.P.", "Ley 20.000",
+"el que …", "será castigado con …". None of that says *which* offence it is, so article and law
+references, numbers, function words and the words of penal boilerplate are dropped before
+stemming (PyStemmer's Snowball stemmers for English and Spanish). The article itself is kept
+apart by :func:`article_key`: two offences of the same article usually map to the same code.
+"""
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_REFERENCE = re.compile(  # article, paragraph and law references, with their numbers
+    r"\b(?:art[ií]culos?|arts?|inc(?:iso)?s?|n[°º]|nros?|num|letras?|ley(?:es)?|d\.?\s?f\.?\s?l|d\.?\s?l|"
+    r"d\.?\s?s|c\.?\s?p|section|sec|para|paragraph|chapter|act|s)\.?\s*"
+    r"[\d][\w.°º\-/]*(?:\s*(?:bis|ter|qu[aá]ter|y|e|a|al|and|to|-|,)\s*[\d][\w.°º\-/]*)*"
+    r"(?:\s+(?:bis|ter|qu[aá]ter))?\b",
+    re.IGNORECASE)
+_ARTICLE = re.compile(r"\bart(?:[ií]culos?|s)?\.?\s*(\d+)\s*(bis|ter|qu[aá]ter)?\s*([a-z])?\b",
+                      re.IGNORECASE)
+_LAW = re.compile(r"\b(?:ley|d\.?\s?f\.?\s?l|d\.?\s?l|act)\.?\s*(?:n[°º.]?\s*)?(\d[\d.]*)", re.IGNORECASE)
+
+STOP = {
+    "en": set("""a about above after again against all also am an and any are as at be because been
+        before being below between both but by can could did do does doing down during each either
+        else for from further had has have having he her here hers him his how i if in into is it its
+        itself just may me might more most must my no nor not of off on once only or other our out over
+        own same shall she should so some such than that the their them then there these they this
+        those through to too under until up upon very was we were what when where whether which while
+        who whom whose why will with within without would you your""".split()),
+    "es": set("""a al algo algun alguna algunas alguno algunos ante antes aquel aquella aquellas aquello
+        aquellos aqui asi aun bajo cada como con contra cual cuales cualquier cualquiera cuando de del
+        desde donde dos durante el ella ellas ello ellos en entre era eran es esa esas ese eso esos esta
+        estas este esto estos fue fuera fueren fuere fueron ha han hasta hay la las le les lo los mas
+        me mediante mismo mi mis misma mismas mismos muy ni no nos o os otra otras otro otros para pero
+        por porque que quien quienes se sea sean segun ser si sido siendo sin sino sobre su sus tal
+        tales tambien tan tanto te toda todas todo todos tras un una unas uno unos y ya""".split()),
+}
+# Words of penal boilerplate: they say that something is punished, not what. A rule for any
+# national list, not for any one row.
+BOILERPLATE = {
+    "en": set("""offence offences offense offenses crime crimes criminal commit commits committed
+        committing person persons punish punished punishable penalty penalties liable sentence
+        imprisonment fine fines code penal law laws act provision provisions article articles section
+        paragraph subsection chapter any whoever anyone one who""".split()),
+    "es": set("""delito delitos crimen crimenes simple simples falta faltas infraccion infracciones
+        pena penas castiga castigado castigada castigados castigara castigar sanciona sancionado
+        sancionada sancionara sancionar presidio reclusion prision multa multas grado grados minimo
+        medio maximo articulo articulos inciso incisos ley leyes codigo penal numero letra persona
+        personas comete cometa cometiere cometido cometidos sujeto sujetos aquel cualquiera dispuesto
+        establecido prescrito previsto respectivamente caso casos""".split()),
+}
+_STEMMERS = {}
+
+
+def fold(text):
+    """Lower case, accents off: 'Sustracción' → 'sustraccion'."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _stemmer(lang):
+    stemmer = _STEMMERS.get(lang)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _STEMMERS[lang] = Stemmer.Stemmer({"en": "english", "es": "spanish"}[lang])
+    return stemmer
+
+
+def strip_references(text):
+    """Article, paragraph and law references out: 'ART. 141 INC. 1 y 2 Robo' → ' Robo'."""
+    return _REFERENCE.sub(" ", text)
+
+
+def terms(text, lang, boilerplate=True):
+    """The search terms of a text: stems of its content words, in order (repeats kept)."""
+    if not text:
+        return []
+    words = _WORD.findall(strip_references(text).casefold())
+    stop = STOP[lang]
+    drop = BOILERPLATE[lang] if boilerplate else ()
+    kept = []
+    for w in words:
+        f = fold(w)
+        if f in stop or f in drop:
+            continue
+        kept.append(w)
+    return [fold(s) for s in _stemmer(lang).stemWords(kept)]
+
+
+def detect_lang(texts):
+    """'en' or 'es', by which language's function words are more frequent in the texts."""
+    counts = {"en": 0, "es": 0}
+    for text in texts:
+        for w in _WORD.findall(fold(text)):
+            for lang in counts:
+                if w in STOP[lang]:
+                    counts[lang] += 1
+    return "es" if counts["es"] > counts["en"] else "en"
+
+
+def article_key(*texts):
+    """Which article of which law an offence is under: 'ley 20000 art 3', 'art 141' (the Penal
+    Code when no law is named), or '' when the texts cite no article."""
+    for text in texts:
+        if not text:
+            continue
+        art = _ARTICLE.search(text)
+        if art:
+            law = _LAW.search(text)
+            number = art.group(1) + (fold(art.group(2)) if art.group(2) else "")
+            prefix = f"ley {law.group(1).replace('.', '')} " if law else ""
+            return f"{prefix}art {number}"
+    return ""

@@ -1,0 +1,77 @@
+"""The records the mapping works with: an offence of a national list, a suggestion, its evidence."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Evidence:
+    """Why a code is suggested: an ICCS text that matched (``kind`` label, index term, inclusion,
+    definition), an exclusion of another category (``via``) that sends such acts here, or an
+    accepted decision on a similar national offence (``via`` its national code), its family or
+    article."""
+
+    kind: str
+    text: str
+    lang: str = ""
+    via: str = None
+    weight: float = 0.0  # how much it added to the score (not shown in the outputs)
+
+    def to_dict(self):
+        return {"kind": self.kind, "text": self.text, "lang": self.lang, "via": self.via}
+
+    def brief(self):
+        """One short readable line: ``index term 'asesinato'``, ``0102 excludes '…' → here``."""
+        text = self.text if len(self.text) <= 70 else self.text[:69] + "…"
+        if self.kind == "exclusion":
+            return f"{self.via} excludes '{text}' → here"
+        if self.kind == "accepted":
+            return f"accepted {self.via} '{text}'" if self.via else f"accepted: {text}"
+        return f"{self.kind} '{text}'"
+
+
+@dataclass
+class Suggestion:
+    rank: int
+    iccs_code: str
+    iccs_label: str
+    score: float  # calibrated: the estimated probability that this code is the right one
+    evidence: list = field(default_factory=list)
+
+    def to_dict(self):
+        return {"rank": self.rank, "iccs_code": self.iccs_code, "iccs_label": self.iccs_label,
+                "score": round(self.score, 4), "evidence": [e.to_dict() for e in self.evidence]}
+
+    def evidence_text(self):
+        return "; ".join(e.brief() for e in self.evidence)
+
+
+@dataclass
+class Offence:
+    """One offence of a national list, with its suggestions once ranked. ``decided`` when its code
+    came from the accepted decisions."""
+
+    national_code: str
+    label: str
+    description: str = ""
+    family: str = ""
+    line: int = 0
+    decided: bool = False
+    suggestions: list = field(default_factory=list)
+
+    def to_dict(self):
+        return {"national_code": self.national_code, "label": self.label,
+                "description": self.description, "family": self.family, "decided": self.decided,
+                "suggestions": [s.to_dict() for s in self.suggestions]}
+
+
+CSV_COLUMNS = ["national_code", "rank", "iccs_code", "iccs_label", "score", "evidence"]
+
+
+def rows(offences):
+    """The CSV rows (one per suggestion) of ranked offences, as dicts of ``CSV_COLUMNS``."""
+    out = []
+    for o in offences:
+        for s in o.suggestions:
+            out.append({"national_code": o.national_code, "rank": s.rank, "iccs_code": s.iccs_code,
+                        "iccs_label": s.iccs_label, "score": f"{s.score:.4f}",
+                        "evidence": s.evidence_text()})
+    return out
