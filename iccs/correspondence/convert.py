@@ -1,0 +1,286 @@
+"""National counts → ICCS counts at every level of the hierarchy, as SDMX-CSV 1.0.
+
+:func:`convert` reads counts (``national_code,period,value`` plus any breakdown columns, kept as
+dimensions), sends each national code's count to the ICCS categories the correspondence table
+names and rolls them up the tree without double counting: a category's count is the sum, over
+national codes, of the counts of those mapped to it or to any of its descendants — each national
+code counted once per category, even when it maps (in part) to two of its subcategories.
+
+Counts through partial mappings are not split by guess: they go to the categories the table
+names, and every observation that rests on one is flagged ``OBS_STATUS=D`` ("definition
+differs", SDMX code list CL_OBS_STATUS); :attr:`Conversion.observations` says how much of each
+total rests on partial mappings. National codes the table does not map are reported (code, rows,
+total), never dropped silently. Bad input — a count that is not a number or is negative, a
+missing column, an unknown ICCS code in the table — is an InputError naming file, row, column.
+"""
+import math
+import time
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..findings import Finding, Report
+from .table import load_table
+
+REQUIRED = ("national_code", "period", "value")
+DEFAULT_DATAFLOW = "ICCS_TOOLKIT:ICCS_COUNTS(1.0)"
+NORMAL, PARTIAL = "A", "D"  # CL_OBS_STATUS: normal value; definition differs
+
+
+@dataclass
+class Conversion:
+    """The result of :func:`convert`. ``observations``: dicts with ``ICCS``, ``TIME_PERIOD``, the
+    breakdowns, ``OBS_VALUE``, ``OBS_STATUS`` and ``partial`` (the part of OBS_VALUE that rests on
+    partial mappings), in the order of the ICCS tree, then period, then breakdowns.
+    ``dimensions``: the breakdown columns. ``unmapped``: one dict per national code the table does
+    not map (``national_code``, ``rows``, ``value``, ``first_row``). ``report``: the same as
+    Findings (warnings), with stats."""
+
+    observations: list
+    dimensions: list
+    unmapped: list
+    report: Report
+    dataflow: str = DEFAULT_DATAFLOW
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def columns(self):
+        return ["DATAFLOW", "ICCS", "TIME_PERIOD", *self.dimensions, "OBS_VALUE", "OBS_STATUS"]
+
+    def rows(self):
+        """The observations as SDMX-CSV rows (dicts of :attr:`columns`)."""
+        for o in self.observations:
+            yield dict(o, DATAFLOW=self.dataflow)
+
+    def to_sdmx_csv(self):
+        """SDMX-CSV 1.0 text: ``DATAFLOW,ICCS,TIME_PERIOD,<breakdowns>,OBS_VALUE,OBS_STATUS``."""
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        for o in self.observations:
+            writer.writerow([self.dataflow, o["ICCS"], o["TIME_PERIOD"], *(o[d] for d in self.dimensions),
+                             _number(o["OBS_VALUE"]), o["OBS_STATUS"]])
+        return out.getvalue()
+
+    def partial_summary(self):
+        """Per ICCS category (all periods and breakdowns together): total, the part resting on
+        partial mappings, and its share — only categories with such a part."""
+        totals = {}
+        for o in self.observations:
+            t = totals.setdefault(o["ICCS"], [0, 0])
+            t[0] += o["OBS_VALUE"]
+            t[1] += o["partial"]
+        return [{"ICCS": code, "total": _number(t), "partial": _number(p),
+                 "share": round(p / t, 4) if t else 0.0}
+                for code, (t, p) in totals.items() if p]
+
+
+def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=None, progress=None):
+    """Convert national counts to ICCS counts (see the module). ``counts``: a path to a
+    CSV/TSV/XLSX file; ``correspondence``: a table path or a list of Mapping. ``progress``: called
+    now and then with (rows read, rows expected), for a progress bar. Returns a :class:`Conversion`."""
+    import os
+
+    from ..tables import read_table
+
+    started = time.perf_counter()
+    if classification is None:
+        import iccs
+
+        classification = iccs.load()
+    table_file = str(correspondence) if not isinstance(correspondence, list) else ""
+    mappings = load_table(correspondence) if table_file else correspondence
+    routes = _routes(mappings, classification, table_file)
+
+    table = read_table(counts, required=REQUIRED, header_hint=("national_code",))
+    code_col, period_col, value_col = table.require(*REQUIRED)
+    dims = [c for c in table.columns if c not in (code_col, period_col, value_col)]
+    expected = _expected_rows(table.path, os.path.getsize(table.path)) if progress and table.sheet is None else 0
+
+    # 1. national counts by (code, period, breakdowns…), as read (rows that repeat a key add up)
+    sums, first_row = {}, {}
+    sums_get = sums.get
+    n = 0
+    for line, key, text in _records(table, [code_col, period_col, *dims], value_col):
+        n += 1
+        try:
+            value = int(text)
+        except ValueError:
+            value = _count(text, table.path, line, value_col)
+        if value < 0:
+            _count(text, table.path, line, value_col)  # raises: a negative count
+        if not (key[0] and key[1]):
+            raise InputError("no national code" if not key[0] else "no period", file=table.path, row=line,
+                             column=code_col if not key[0] else period_col)
+        sums[key] = sums_get(key, 0) + value
+        if key[0] not in routes and key[0] not in first_row:
+            first_row[key[0]] = line
+        if progress is not None and n % 50000 == 0:
+            progress(n, max(n, expected))
+    duplicates = n - len(sums)
+    if progress is not None:
+        progress(n, n)
+
+    # 2. to the ICCS categories. A code mapped to one category goes there (and up the tree in
+    # step 3); a code mapped in part to several goes to each of them and to each ancestor once.
+    direct, direct_partial, totals, partial, unmapped = {}, {}, {}, {}, {}
+    for key, value in sums.items():
+        route = routes.get(key[0])
+        if route is None:
+            u = unmapped.setdefault(key[0], [0, 0])
+            u[0] += 1
+            u[1] += value
+            continue
+        target, categories, is_partial = route
+        if target is not None:
+            k = (target, *key[1:])
+            direct[k] = direct.get(k, 0) + value
+            if is_partial:
+                direct_partial[k] = direct_partial.get(k, 0) + value
+        else:
+            for c in categories:
+                k = (c, *key[1:])
+                totals[k] = totals.get(k, 0) + value
+                partial[k] = partial.get(k, 0) + value
+
+    # 3. roll up: each category's sum is added to its parent's, deepest level first.
+    parent = {c.code: (c.parent.code if c.parent else None) for c in classification}
+    depth = {c.code: c.depth for c in classification}
+    for sums_of, into in ((direct, totals), (direct_partial, partial)):
+        for level in range(max(depth.values()), 1, -1):
+            for k in [k for k in sums_of if depth[k[0]] == level]:
+                up = (parent[k[0]], *k[1:])
+                sums_of[up] = sums_of.get(up, 0) + sums_of[k]
+        for k, v in sums_of.items():
+            into[k] = into.get(k, 0) + v
+
+    order = {c.code: i for i, c in enumerate(classification)}
+    observations = []
+    for k in sorted(totals, key=lambda k: (order[k[0]], k[1:])):
+        o = {"ICCS": k[0], "TIME_PERIOD": k[1]}
+        o.update(zip(dims, k[2:]))
+        p = partial.get(k, 0)
+        o.update(OBS_VALUE=totals[k], OBS_STATUS=PARTIAL if p else NORMAL, partial=p)
+        observations.append(o)
+
+    findings = []
+    unmapped_rows = []
+    for code in sorted(unmapped, key=lambda c: first_row.get(c, 0)):
+        rows, value = unmapped[code]
+        unmapped_rows.append({"national_code": code, "rows": rows, "value": _number(value),
+                              "first_row": first_row.get(code, 0)})
+        findings.append(Finding(code="UnmappedCode", severity="warning", file=table.path, row=first_row.get(code, 0),
+                                column=code_col, value=code,
+                                message=f"not in the correspondence table: {_number(value)} counted on "
+                                        f"{rows} row(s) not converted"))
+    if duplicates:
+        findings.append(Finding(code="DuplicateCount", severity="warning", file=table.path,
+                                message=f"{duplicates} row(s) repeat a national code, period and breakdown "
+                                        "of an earlier row: their counts were added together"))
+    stats = {"rows": n, "national_codes": len({k[0] for k in sums}), "observations": len(observations),
+             "unmapped_codes": len(unmapped), "unmapped_value": _number(sum(v for _, v in unmapped.values())),
+             "partial_observations": sum(1 for o in observations if o["partial"]),
+             "seconds": round(time.perf_counter() - started, 2)}
+    report = Report(findings=sorted(findings), checked=[table.path] + ([table_file] if table_file else []),
+                    stats=stats)
+    return Conversion(observations, dims, unmapped_rows, report, dataflow, stats)
+
+
+def _routes(mappings, classification, file):
+    """national code → (its one ICCS category, or None when it maps in part to several; the
+    categories its count goes to: every category mapped and every ancestor, each once; whether
+    it rests on a partial mapping). A table that cannot be used
+    (unknown code, a code mapped twice but not in part) is an InputError."""
+    targets = {}
+    for m in mappings:
+        where = dict(file=file or None, row=m.line or None)
+        if not m.national_code:
+            raise InputError("a mapping without national code", column="national_code", **where)
+        c = classification.get(m.iccs_code) if m.iccs_code else None
+        if c is None:
+            raise InputError(f"not an ICCS category: {m.iccs_code!r} (iccs correspondence check lists "
+                             "what to fix)", column="iccs_code", **where)
+        targets.setdefault(m.national_code, []).append((m, c))
+    routes = {}
+    for code, pairs in targets.items():
+        relations = {m.relation for m, _ in pairs}
+        if len(pairs) > 1 and relations != {"partial"}:
+            m = pairs[1][0]
+            raise InputError(f"{code} is mapped to {len(pairs)} categories but not all with relation "
+                             "partial: its count would be counted twice", column="national_code",
+                             file=file or None, row=m.line or None)
+        categories = []
+        for _, c in pairs:
+            for p in c.path:
+                if p.code not in categories:
+                    categories.append(p.code)
+        routes[code] = (pairs[0][1].code if len(pairs) == 1 else None, tuple(categories), "partial" in relations)
+    return routes
+
+
+def _records(table, key_columns, value_column):
+    """(line, (key values…), value text) of each row. A CSV is read here as lists, with the
+    encoding, separator and header that :func:`iccs.tables.read_table` found (a row as a dict
+    costs three times as much: this is the loop of a million rows); a workbook through the
+    table's own rows."""
+    if table.sheet is not None:
+        for row in table:
+            yield row.line, tuple(row[c] for c in key_columns), row[value_column]
+        return
+    import csv
+    from operator import itemgetter
+
+    index = [table.columns.index(c) for c in key_columns]
+    get_key = itemgetter(*index)
+    at_value = table.columns.index(value_column)
+    width = len(table.columns)
+    strip = str.strip
+    with open(table.path, encoding=table.encoding, newline="") as f:
+        reader = csv.reader(f, delimiter=table.delimiter)
+        try:
+            for _ in range(table.header_line):
+                next(reader)
+            for values in reader:
+                if len(values) < width:
+                    if not any(v.strip() for v in values):
+                        continue
+                    values += [""] * (width - len(values))
+                yield reader.line_num, tuple(map(strip, get_key(values))), values[at_value].strip()
+        except csv.Error as e:
+            raise InputError(f"not a readable table: {e}", file=table.path, row=reader.line_num) from None
+        except UnicodeDecodeError as e:
+            raise InputError(f"not {table.encoding} text past line {reader.line_num}: "
+                             f"byte 0x{e.object[e.start]:02x}", file=table.path) from None
+
+
+def _count(text, path, line, column):
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(f"not a number: {text!r}" if text else "no count", file=path, row=line,
+                             column=column) from None
+        if not math.isfinite(value):
+            raise InputError(f"not a count: {text!r}", file=path, row=line, column=column)
+    if value < 0:
+        raise InputError(f"a negative count: {text}", file=path, row=line, column=column)
+    return value
+
+
+def _number(value):
+    """A count as text without a useless '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _expected_rows(path, size):
+    """About how many rows a file has, from the length of its first lines."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    lines = head.count(b"\n") or 1
+    return int(size / (len(head) / lines))
