@@ -1,0 +1,39 @@
+"""``iccs map review``: parses the options, builds a Review, runs the terminal interface."""
+import click
+
+from ..classification import LANGS
+
+
+@click.command()
+@click.argument("suggestions", type=click.Path(dir_okay=True))
+@click.option("--table", type=click.Path(dir_okay=False), default="correspondence.csv", show_default=True,
+              help="The correspondence table the decisions go to (created when missing; resumed when not).")
+@click.option("--offences", type=click.Path(dir_okay=True),
+              help="The national list (CSV/TSV/XLSX): labels and legal texts for CSV suggestions.")
+@click.option("--code-col", default="code", show_default=True, help="Column of the national code in --offences.")
+@click.option("--label-col", default="label", show_default=True, help="Column of the label in --offences.")
+@click.option("--description-col", default=None,
+              help="Column of the legal text in --offences [default: description, when there].")
+@click.option("--order", type=click.Choice(["input", "confidence"]), default="input", show_default=True,
+              help="input: the order of the list; confidence: the least certain first.")
+@click.option("--reviewer", default=None, help="Name written with each decision [default: your user name].")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the ICCS text shown and searched.")
+def review(suggestions, table, offences, code_col, label_col, description_col, order, reviewer, lang):
+    """Review suggested ICCS codes in the terminal, one national offence at a time.
+
+    SUGGESTIONS is the output of `iccs map suggest` (CSV or JSON). Every decision is written to
+    the table at once; run the command again to resume at the first undecided offence.
+
+    Keys: Enter/a accept the highlighted code, 1-9 highlight a rank, p add it as a partial
+    mapping, / search the ICCS, c type a code, r relation, t tags, n note, s skip, b back,
+    u undo, q quit.
+    """
+    from .session import build
+
+    session = build(suggestions, table, offences=offences, code_col=code_col, label_col=label_col,
+                    description_col=description_col, order=order, reviewer=reviewer, lang=lang)
+    from .app import ReviewApp
+
+    ReviewApp(session).run()
+    click.echo(f"{session.decided}/{session.total} decided; table: {session.table}", err=True)

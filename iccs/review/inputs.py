@@ -1,0 +1,250 @@
+"""What a review starts from: the suggestions of ``iccs map suggest`` and the national list.
+
+Suggestions come in either form ``iccs map suggest`` writes:
+
+- CSV (or TSV/XLSX), exactly ``national_code,rank,iccs_code,iccs_label,score,evidence``, one row
+  per suggestion; labels and legal texts then come from the national list (:func:`read_offences`);
+- JSON, a list of offences ``{"national_code", "label", "description", "family", "decided",
+  "suggestions": [{"rank", "iccs_code", "iccs_label", "score", "evidence": [{"kind", "text",
+  "lang", "via"}]}]}``.
+
+Anything that cannot be read so is an :class:`~iccs.errors.InputError` naming file, row, column.
+"""
+import json
+import math
+from dataclasses import dataclass, field
+
+from ..classification import normalize_code
+from ..errors import InputError
+
+SUGGESTION_COLUMNS = ("national_code", "rank", "iccs_code", "iccs_label", "score", "evidence")
+
+
+@dataclass
+class Evidence:
+    """One piece of evidence for a suggestion: which ICCS text matched (``kind``: label, index,
+    inclusion, definition, exclusion, accepted, …), the text, its language, and ``via`` (the
+    category whose exclusion sent the offence here, or the decided offence it resembles)."""
+
+    kind: str = ""
+    text: str = ""
+    lang: str = ""
+    via: str = ""
+
+    def __str__(self):
+        head = f"{self.kind}: " if self.kind else ""
+        tail = f" (via {self.via})" if self.via else ""
+        return f"{head}{self.text}{tail}"
+
+
+@dataclass
+class Suggestion:
+    rank: int
+    iccs_code: str
+    iccs_label: str = ""
+    score: float = 0.0
+    evidence: list = field(default_factory=list)  # of Evidence
+
+    def evidence_text(self):
+        """The evidence in one line, as the table's ``evidence`` column keeps it."""
+        return " | ".join(str(e) for e in self.evidence)
+
+
+@dataclass
+class Offence:
+    """A national offence to review, with its ranked suggestions (best first)."""
+
+    code: str
+    label: str = ""
+    description: str = ""
+    family: str = ""
+    decided: str = ""  # what the suggester marked as already decided (from --accepted), if anything
+    suggestions: list = field(default_factory=list)  # of Suggestion, by rank
+
+    @property
+    def top(self):
+        return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def confidence(self):
+        """The score of the top suggestion (0 when there is none): how sure the toolkit is."""
+        return self.top.score if self.top else 0.0
+
+
+def read_offences(path, code_col="code", label_col="label", description_col=None, family_col=None):
+    """The national list as {code: {"label", "description", "family"}}, in file order.
+
+    ``description_col``/``family_col`` None: used when a column ``description``/``family`` is
+    there; named: required.
+    """
+    from ..tables import read_table
+
+    table = read_table(path, required=(code_col, label_col), header_hint=(code_col,))
+    code_name, label_name = table.require(code_col, label_col)
+    optional = {}
+    for key, wanted in (("description", description_col), ("family", family_col)):
+        optional[key] = table.require(wanted)[0] if wanted else table.column(key)
+    out = {}
+    for row in table:
+        code = row[code_name]
+        if not code:
+            raise InputError("no national code", file=table.path, row=row.line, column=code_name)
+        if code in out:
+            raise InputError(f"national code {code!r} appears twice", file=table.path, row=row.line,
+                             column=code_name)
+        out[code] = {"label": row[label_name],
+                     **{k: row[name] if name else "" for k, name in optional.items()}}
+    if not out:
+        raise InputError("no offences in the national list", file=table.path)
+    return out
+
+
+def read_suggestions(path, offences=None):
+    """The offences to review, each with its suggestions by rank.
+
+    ``offences``: the national list (:func:`read_offences`), which supplies labels, legal texts
+    and families, and the order; its offences without any suggestion are reviewed too (coded by
+    hand), and suggested codes it does not list come after it.
+    """
+    path = str(path)
+    if _is_json(path):
+        found = _read_json(path)
+    else:
+        found = _read_csv(path)
+    if offences:
+        by_code = {o.code: o for o in found}
+        ordered = []
+        for code, info in offences.items():
+            o = by_code.pop(code, None) or Offence(code)
+            o.label = o.label or info.get("label", "")
+            o.description = o.description or info.get("description", "")
+            o.family = o.family or info.get("family", "")
+            ordered.append(o)
+        found = ordered + list(by_code.values())
+    return found
+
+
+def _is_json(path):
+    if path.lower().endswith(".json"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False  # read_table says why
+    return head[:1] in (b"[", b"{")
+
+
+def _read_csv(path):
+    from ..tables import read_table
+
+    table = read_table(path, required=SUGGESTION_COLUMNS, header_hint=("national_code",))
+    names = dict(zip(SUGGESTION_COLUMNS, table.require(*SUGGESTION_COLUMNS)))
+    offences = {}
+    for row in table:
+        def cell(key):
+            return row[names[key]]
+
+        code = cell("national_code")
+        if not code:
+            raise InputError("no national code", file=path, row=row.line, column=names["national_code"])
+        offence = offences.setdefault(code, Offence(code))
+        if not cell("iccs_code"):  # an offence listed without a suggestion
+            continue
+        rank = _int(cell("rank"), path, row.line, names["rank"])
+        if any(s.rank == rank for s in offence.suggestions):
+            raise InputError(f"rank {rank} of {code!r} appears twice", file=path, row=row.line,
+                             column=names["rank"])
+        evidence = [Evidence(text=cell("evidence"))] if cell("evidence") else []
+        offence.suggestions.append(Suggestion(rank, normalize_code(cell("iccs_code")), cell("iccs_label"),
+                                              _score(cell("score"), path, row.line, names["score"]),
+                                              evidence))
+    if not offences:
+        raise InputError("no suggestions (the file has a header and nothing else)", file=path)
+    for o in offences.values():
+        o.suggestions.sort(key=lambda s: s.rank)
+    return list(offences.values())
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=path) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text: byte 0x{e.object[e.start]:02x} at offset {e.start}", file=path) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON: {e.msg}", file=path, row=e.lineno, column=e.colno) from None
+    if not isinstance(data, list):
+        raise InputError("not a list of offences (the JSON of `iccs map suggest`)", file=path)
+    if not data:
+        raise InputError("no offences in the list", file=path)
+    offences, seen = [], set()
+    for i, item in enumerate(data, start=1):
+        where = f"offence {i}"
+        if not isinstance(item, dict) or not str(item.get("national_code") or "").strip():
+            raise InputError(f"{where} has no national_code", file=path)
+        code = str(item["national_code"]).strip()
+        if code in seen:
+            raise InputError(f"national code {code!r} appears twice ({where})", file=path)
+        seen.add(code)
+        decided = item.get("decided") or ""
+        offence = Offence(code, _text(item.get("label")), _text(item.get("description")),
+                          _text(item.get("family")), decided if isinstance(decided, str) else "yes")
+        suggestions = item.get("suggestions") or []
+        if not isinstance(suggestions, list):
+            raise InputError(f"suggestions of {code!r} are not a list", file=path)
+        for j, s in enumerate(suggestions, start=1):
+            if not isinstance(s, dict) or not str(s.get("iccs_code") or "").strip():
+                raise InputError(f"suggestion {j} of {code!r} has no iccs_code", file=path)
+            where = f"suggestion {j} of {code!r}"
+            rank = _int(s.get("rank", j), path, None, None, where)
+            score = _score(s.get("score", 0), path, None, None, where)
+            offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]), _text(s.get("iccs_label")),
+                                                  score, _evidence(s.get("evidence"))))
+        offence.suggestions.sort(key=lambda s: s.rank)
+        offences.append(offence)
+    return offences
+
+
+def _evidence(value):
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [Evidence(text=value)]
+    out = []
+    for e in value if isinstance(value, list) else [value]:
+        if isinstance(e, dict):
+            out.append(Evidence(*(_text(e.get(k)) for k in ("kind", "text", "lang", "via"))))
+        else:
+            out.append(Evidence(text=_text(e)))
+    return out
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def _int(value, path, row, column, where=None):
+    try:
+        number = float(value)
+        if number.is_integer() and number >= 1:
+            return int(number)
+    except (TypeError, ValueError):
+        pass
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}rank {value!r} is not a whole number from 1", file=path, row=row, column=column)
+
+
+def _score(value, path, row, column, where=None):
+    try:
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    except (TypeError, ValueError):
+        pass
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}score {value!r} is not a number", file=path, row=row, column=column)

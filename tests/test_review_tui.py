@@ -1,0 +1,180 @@
+"""The review's terminal interface: driven headless through Textual's own pilot (``App.run_test``,
+run with ``asyncio.run``), and as a real process on a pseudo-terminal that is killed mid-review."""
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from iccs.correspondence.table import load_table
+from iccs.review import build
+
+pytest.importorskip("textual")
+from iccs.review.app import ReviewApp  # noqa: E402
+
+from test_review import OFFENCES_CSV, SUGGESTIONS_CSV  # noqa: E402
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "s.csv").write_text(SUGGESTIONS_CSV, encoding="utf-8")
+    (tmp_path / "o.csv").write_text(OFFENCES_CSV, encoding="utf-8")
+    return tmp_path
+
+
+def shown(app, widget):
+    return str(app.query_one(widget).render())
+
+
+async def type_text(pilot, text):
+    for ch in text:
+        await pilot.press({" ": "space", "=": "equals_sign", ";": "semicolon"}.get(ch, ch))
+
+
+def test_accept_correct_undo_quit_resume(files, classification):
+    table = files / "t.csv"
+
+    def new_app():
+        return ReviewApp(build(files / "s.csv", table, offences=files / "o.csv", reviewer="ana",
+                               classification=classification))
+
+    first = new_app()
+    found = {}
+
+    async def first_session():
+        async with first.run_test(size=SIZE) as pilot:
+            assert "N1  Murder" in shown(first, "#offence") and "ART. 391" in shown(first, "#offence")
+            assert "decided 0/4" in shown(first, "#status") and "confidence 0.91" in shown(first, "#status")
+            assert classification["0101"].definition("en")[:60] in shown(first, "#iccs_text")
+            await pilot.press("2")  # highlight rank 2: its ICCS text and evidence are shown
+            assert classification["0102"].definition("en")[:60] in shown(first, "#iccs_text")
+            assert "index: attempted murder" in shown(first, "#evidence_text")
+            await pilot.press("enter")  # N1 → 0102, corrected
+            assert [(m.iccs_code, m.method) for m in load_table(table)] == [("0102", "corrected")]
+            assert "N2  Computer fraud" in shown(first, "#offence") and "decided 1/4" in shown(first, "#status")
+            await pilot.press("a")  # N2 → 0701, accepted
+            await pilot.press("u")  # taken back: on N2 again, the table without it
+            assert [m.national_code for m in load_table(table)] == ["N1"]
+            assert "N2" in shown(first, "#offence") and "undone" in shown(first, "#status")
+            await pilot.press("t")
+            await type_text(pilot, "Cy=9")
+            await pilot.press("enter")  # refused: Cy has no value 9
+            assert "Cy has no value '9'" in shown(first, "#status")
+            await pilot.press("t")
+            await type_text(pilot, "Cy=1")
+            await pilot.press("enter", "r", "r")  # tags; relation exact → broader → narrower
+            assert "next decision: narrower, tags Cy=1" in shown(first, "#decision")
+            await pilot.press("enter")  # N2 → 0701 narrower Cy=1
+            await pilot.press("c")
+            await type_text(pilot, "9999")
+            await pilot.press("enter")  # an unknown code is refused with a message
+            assert "unknown ICCS code '9999'" in shown(first, "#status")
+            await pilot.press("slash")
+            await type_text(pilot, "theft")
+            await pilot.press("enter")  # the ICCS searched: the matches replace the list
+            hit = found["hit"] = first.highlighted_code()
+            assert hit == classification.search("theft", limit=1)[0].category.code
+            await pilot.press("enter", "enter")  # the match added to N3's list, then decided
+            await pilot.press("q")
+        assert first.return_code in (0, None)
+
+    asyncio.run(first_session())
+    hit = found["hit"]
+    rows = load_table(table)
+    assert [(m.national_code, m.iccs_code, m.relation, m.tags, m.method) for m in rows] == [
+        ("N1", "0102", "exact", "", "corrected"),
+        ("N2", "0701", "narrower", "Cy=1", "accepted"),
+        ("N3", hit, "exact", "", "corrected" if hit != "0501" else "accepted"),
+    ]
+    assert all(m.reviewer == "ana" and m.decided_at.endswith("Z") for m in rows)
+
+    again = new_app()
+
+    async def second_session():
+        async with again.run_test(size=SIZE) as pilot:  # resumes at the first undecided offence
+            assert "N4  Vagrancy" in shown(again, "#offence")
+            assert "decided 3/4" in shown(again, "#status") and "confidence none" in shown(again, "#status")
+            await pilot.press("b")  # back to a decided offence: its decision is shown
+            assert "Decided: " in shown(again, "#decision") and hit in shown(again, "#decision")
+            await pilot.press("f", "c")
+            await type_text(pilot, "0703")
+            await pilot.press("enter", "n")
+            await type_text(pilot, "old law")
+            await pilot.press("enter", "enter")
+            assert "all decided" in shown(again, "#status")
+            await pilot.press("q")
+
+    asyncio.run(second_session())
+    last = load_table(table)[-1]
+    assert (last.national_code, last.iccs_code, last.method, last.note) == ("N4", "0703", "manual", "old law")
+
+
+def _wait(condition, what, timeout=30):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_kill_mid_review_loses_no_decision(files):
+    """A real ``iccs map review`` on a pseudo-terminal, keys typed, then SIGKILL: every decision
+    the table showed before the kill is in it, and a new review starts at the next offence."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    table = files / "t.csv"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iccs.entry", "map", "review", str(files / "s.csv"), "--offences",
+         str(files / "o.csv"), "--table", str(table), "--reviewer", "ana"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
+    os.close(slave)
+    screen = bytearray()
+
+    def drain():  # keep reading, or the app blocks writing to a full terminal
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.extend(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        _wait(lambda: b"decided 0/4" in screen or proc.poll() is not None, "the review's first screen")
+        assert proc.poll() is None, screen.decode(errors="replace")[-2000:]
+        decided = []
+        for keys, code in ((b"a", "0101"), (b"2a", "0401"), (b"bn", None), (b"checked\r", None)):
+            os.write(master, keys)
+            if code:
+                decided.append(code)
+                _wait(lambda: table.exists() and len(load_table(table)) == len(decided), f"decision {code}")
+        _wait(lambda: table.exists() and load_table(table)[-1].note == "checked" or False, "the note")
+        assert proc.poll() is None  # still reviewing
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        os.close(master)
+        reader.join(timeout=5)
+    assert proc.returncode == -signal.SIGKILL
+    rows = load_table(table)
+    assert [(m.national_code, m.iccs_code, m.method) for m in rows] == [("N1", "0101", "accepted"),
+                                                                         ("N2", "0401", "corrected")]
+    assert rows[1].note == "checked"
+    resumed = build(files / "s.csv", table, offences=files / "o.csv")
+    assert (resumed.current.code, resumed.decided) == ("N3", 2)
