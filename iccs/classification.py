@@ -100,8 +100,29 @@ class Category:
 
     @property
     def excludes(self):
-        """Categories cited in this category's exclusions: where the excluded acts belong."""
+        """Categories cited in this category's exclusions as where the excluded acts belong (never
+        the category itself or an ancestor: see ``applies_exclusions_of``)."""
         return [self._c.get(code) or code for code in self._data["excludes"]]
+
+    @property
+    def applies_exclusions_of(self):
+        """Categories whose exclusions also apply here ("Apply all exclusions listed in 0205")."""
+        return [self._c.get(code) or code for code in self._data.get("applies_exclusions_of", [])]
+
+    def inherited_exclusions(self, lang="en"):
+        """The exclusions that apply to this category besides its own: ``(category, text)`` for
+        each category whose exclusions it applies, followed transitively ("apply all exclusions
+        listed in 02029", which applies those of 0202), nearest first, each once."""
+        out, seen, queue = [], {self.code}, list(self.applies_exclusions_of)
+        while queue:
+            source = queue.pop(0)
+            if not isinstance(source, Category) or source.code in seen:
+                continue
+            seen.add(source.code)
+            if source.exclusions(lang):
+                out.append((source, source.exclusions(lang)))
+            queue.extend(source.applies_exclusions_of)
+        return out
 
     def to_dict(self, lang="en"):
         def brief(c):
@@ -109,6 +130,7 @@ class Category:
 
         return {
             "code": self.code,
+            "lang": lang,
             "level": self.level,
             "label": self.label(lang),
             "path": [brief(c) for c in self.path],
@@ -119,6 +141,7 @@ class Category:
             "exclusions": self.exclusions(lang),
             "refers_to": [brief(c) for c in self.refers_to],
             "excludes": [brief(c) for c in self.excludes],
+            "inherited_exclusions": [dict(brief(c), text=text) for c, text in self.inherited_exclusions(lang)],
             "index_terms": self.index_terms(lang),
             "footnotes": [{"number": n, "term": t, "text": x} for n, t, x in self.footnotes(lang)],
         }
@@ -136,6 +159,10 @@ class Classification:
 
     def title(self, lang="en"):
         return self._compiled["title"].get(check_lang(lang), "")
+
+    def version(self):
+        """The ICCS version the graph holds ("1.0")."""
+        return self._compiled.get("version", "")
 
     def __len__(self):
         return len(self._raw)

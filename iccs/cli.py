@@ -76,6 +76,58 @@ class Group(click.Group):
             click.echo(f"Error: {e}", err=True)
             ctx.exit(2)
 
+    def format_commands(self, ctx, formatter):
+        """Each command with the whole first sentence of its help, wrapped (click cuts it)."""
+        rows = [(name, command.get_short_help_str(limit=300)) for name in self.list_commands(ctx)
+                for command in [self.get_command(ctx, name)] if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
+        """Every way a run can end, as an exit code: a usage error in one line (2), Ctrl-C (130),
+        SIGTERM (143, after the atomic writes have removed their temporary files)."""
+        import signal
+
+        def terminate(signum, frame):
+            raise SystemExit(128 + signum)
+
+        try:
+            previous = signal.signal(signal.SIGTERM, terminate)
+        except ValueError:  # not the main thread (a test runner): leave signals alone
+            previous = None
+        try:
+            code = self._run(args, prog_name, **extra)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(self, args, prog_name, **extra):
+        try:
+            value = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+            return value if isinstance(value, int) else 0
+        except click.exceptions.Exit as e:
+            return e.exit_code
+        except click.UsageError as e:
+            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
+            click.echo(f"Error: {' '.join(e.format_message().split())}{hint}", err=True)
+            return 2
+        except click.ClickException as e:
+            click.echo(f"Error: {' '.join(e.format_message().split())}", err=True)
+            return e.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            return 130
+        except BrokenPipeError:  # iccs tree | head
+            try:
+                sys.stdout = None
+            except Exception:
+                pass
+            return 0
+
 
 _GROUP_HELP = {
     "map": "Map a national offence list to the ICCS: suggest codes, evaluate, review.",
@@ -99,13 +151,28 @@ def _lazy(name):
         raise
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="iccs", message="%(prog)s %(version)s")
-def cli():
+def _version(ctx, param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+
+    click.echo(f"iccs {__version__} (toolkit); graph: ICCS version {load().version()} "
+               f"(UNODC, 2015), English and Spanish editions")
+    ctx.exit(0)
+
+
+@click.group(cls=Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the toolkit's version and the graph's, and exit.")
+@click.pass_context
+def cli(ctx):
     """The International Classification of Crime for Statistical Purposes (ICCS v1.0), UNODC 2015.
 
     Text of the ICCS is reproduced from the UNODC publication with acknowledgement of the source.
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -146,8 +213,9 @@ def tree(code, depth, lang, fmt):
 def search(text, lang, limit, fmt):
     """Search labels, index terms and notes; best matches first. Exit code 1 when nothing matches."""
     hits = load().search(" ".join(text), lang=lang, limit=limit)
-    click.echo(out.render([h.to_dict(lang) for h in hits],
-                          ["code", "level", "label", "score", "matched"], fmt))
+    if hits or fmt != "table":
+        click.echo(out.render([h.to_dict(lang) for h in hits],
+                              ["code", "level", "label", "score", "matched"], fmt))
     if not hits:
         click.echo("no match", err=True)
         sys.exit(1)
@@ -158,7 +226,7 @@ def search(text, lang, limit, fmt):
 @LANG
 @fmt_option("table", "csv", "json")
 def tags(acronym, lang, fmt):
-    """List the disaggregating variables (tags), or the codes of one (e.g. Cy, SiC)."""
+    """List the disaggregating variables (tags), or the codes of one such as Cy or SiC."""
     classification = load()
     if acronym is None:
         rows = [{"acronym": t["acronym"], "group": t["group"], "label": t["label"].get(lang, ""),
@@ -175,7 +243,7 @@ def tags(acronym, lang, fmt):
         if fmt == "table":
             click.echo(f"{tag['acronym']}  {tag['label'].get(lang, '')}")
             if tag["definition"].get(lang):
-                click.echo(tag["definition"][lang])
+                click.echo(out.wrap("", tag["definition"][lang], indent=0))
         click.echo(out.render(rows, ["code", "parent", "label", "definition"] if fmt == "table"
                               else ["acronym", "code", "parent", "label", "definition"], fmt))
 
@@ -207,12 +275,20 @@ def theme(name, lang, fmt):
 
 
 @cli.command()
-@fmt_option("table", "csv", "json")
+@fmt_option("text", "table", "csv", "json")
 def errata(fmt):
-    """List the errata: where the publication contradicts itself, and what the graph uses."""
+    """List the errata: where the publication contradicts itself, and what the graph uses.
+
+    Each erratum has a kind: correct (the graph uses the corrected value), drop (the graph leaves
+    the printed value out), or note (a fault recorded, the graph keeps what is printed).
+    """
     rows = load().errata()
-    columns = ["id", "table", "key", "field", "printed", "corrected", "page_en", "page_es", "reason"]
-    click.echo(out.render(rows, columns if fmt != "table" else columns[:-1], fmt))
+    if fmt == "text":
+        click.echo(out.errata_text(rows))
+        return
+    columns = ["id", "action", "applied", "table", "key", "field", "printed", "corrected",
+               "page_en", "page_es", "reason"]
+    click.echo(out.render(rows, columns, fmt))
 
 
 @cli.command()
@@ -233,26 +309,35 @@ def check(files, with_iccs, fmt):
 
 
 @cli.command()
-@fmt_option("ttl", "jsonld", "nt", "csv")
+@fmt_option("ttl", "jsonld", "nt", "csv", "xlsx")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (atomically) instead of standard output.")
 def export(fmt, output):
-    """Export the graph as Turtle, JSON-LD, N-Triples, or the categories as CSV."""
+    """Export the graph as Turtle, JSON-LD, N-Triples, or the categories as CSV or XLSX.
+
+    XLSX (for spreadsheets: codes stay text, accents stay right) needs -o FILE.
+    """
     from .export import export as run_export
     from .files import write_atomic
 
+    if output is not None and not output.strip():
+        raise click.BadParameter("needs a file name", param_hint="'-o' / '--output'")
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("XLSX is written to a file: add -o FILE.xlsx", param_hint="'--format'")
     data = run_export(fmt)
     if output:
         write_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 def main(argv=None):
-    """Run the command line (the console script enters through ``iccs.entry.main``)."""
-    return cli.main(args=argv, prog_name="iccs")
+    """Run the command line (the console script enters through ``iccs.entry.main``); returns the
+    exit code."""
+    return cli.main(args=argv, prog_name="iccs", standalone_mode=False)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -59,6 +59,7 @@ def compile_graph(graph):
             "exclusions": {k: " ".join(v) for k, v in texts(graph, node, XKOS.exclusionNote).items()},
             "refers_to": sorted(code_of(o) for o in graph.objects(node, ICCS.refersTo)),
             "excludes": sorted(code_of(o) for o in graph.objects(node, ICCS.excludes)),
+            "applies_exclusions_of": sorted(code_of(o) for o in graph.objects(node, ICCS.appliesExclusionsOf)),
             "index": {},
             "footnotes": {},
         }
@@ -81,7 +82,8 @@ def compile_graph(graph):
         for terms in entry["index"].values():
             terms.sort(key=str.casefold)
     return {
-                "title": first(graph, scheme, SKOS.prefLabel),
+        "title": first(graph, scheme, SKOS.prefLabel),
+        "version": str(graph.value(scheme, _ns()["owl"].versionInfo) or ""),
         "order": sorted(categories),
         "categories": categories,
         "tags": _compile_tags(graph),
@@ -142,6 +144,9 @@ def _compile_errata(graph, code_of):
             "field": value(ICCS.field), "printed": value(ICCS.printedValue),
             "corrected": value(ICCS.correctedValue), "page_en": value(ICCS.pageEnglishEdition),
             "page_es": value(ICCS.pageSpanishEdition), "reason": value(RDFS.comment),
+            "action": value(ICCS.action),
+            # correct and drop change what the graph holds; a note records a fault kept as printed
+            "applied": value(ICCS.action) in ("correct", "drop"),
             "category": code_of(concerns) if concerns is not None else "",
         })
     out.sort(key=lambda e: e["id"])
@@ -153,32 +158,44 @@ def _compile_themes(graph, notation):
 
     SKOS, ICCS, DCT = _ns()["skos"], _ns()["iccs"], _ns()["dcterms"]
     ident = {theme: str(graph.value(theme, SKOS.notation)) for theme in graph.subjects(RDF.type, ICCS.Theme)}
+
+    def text(node, prop):
+        return str(graph.value(node, prop) or "")
+
     themes = []
     for theme, theme_id in ident.items():
         members = list(graph.objects(theme, SKOS.member))
-        parent = next((ident[t] for t in graph.subjects(SKOS.member, theme) if t in ident), None)
         rules = []
         for rule in graph.objects(theme, ICCS.tagRule):
-            tag = graph.value(rule, ICCS.tag)
-            scheme = graph.value(tag, SKOS.inScheme)
-            rules.append({"tag": str(graph.value(scheme, SKOS.notation)), "value": str(graph.value(tag, SKOS.notation)),
-                          "label": first(graph, tag, SKOS.prefLabel), "note": str(graph.value(rule, RDFS.comment) or "")})
+            conditions = []
+            for tag in graph.objects(rule, ICCS.tag):
+                scheme = graph.value(tag, SKOS.inScheme)
+                conditions.append({"tag": str(graph.value(scheme, SKOS.notation)),
+                                   "value": str(graph.value(tag, SKOS.notation)),
+                                   "label": first(graph, tag, SKOS.prefLabel)})
+            conditions.sort(key=lambda c: (c["tag"], len(c["value"]), c["value"]))
+            scope = graph.value(rule, ICCS.category)
+            rules.append({"scope": notation.get(scope) if scope is not None else None,
+                          "conditions": conditions, "note": text(rule, RDFS.comment)})
         partial = []
         for part in graph.objects(theme, ICCS.partialMember):
             partial.append({"code": notation.get(graph.value(part, ICCS.category), ""),
                             "basis": sorted(str(b) for b in graph.objects(part, ICCS.basis)),
-                            "note": str(graph.value(part, RDFS.comment) or "")})
+                            "note": text(part, RDFS.comment)})
         themes.append({
-            "id": theme_id, "parent": parent,
+            "id": theme_id,
+            "parents": sorted(ident[t] for t in graph.subjects(SKOS.member, theme) if t in ident),
             "label": first(graph, theme, SKOS.prefLabel),
             "definition": first(graph, theme, SKOS.definition),
             "instruments": sorted(
-                ({"title": str(graph.value(i, DCT.title) or ""), "date": str(graph.value(i, DCT.date) or "")}
+                ({"title": text(i, DCT.title), "cited_as": text(i, DCT.alternative),
+                  "date": text(i, DCT.date), "note": text(i, RDFS.comment)}
                  for i in graph.objects(theme, DCT.references)), key=lambda i: i["title"]),
             "categories": sorted(notation[m] for m in members if m in notation),
             "subthemes": sorted(ident[m] for m in members if m in ident),
-            "rules": sorted(rules, key=lambda r: (r["tag"], r["value"])),
+            "rules": sorted(rules, key=lambda r: (r["scope"] or "", [(c["tag"], c["value"]) for c in r["conditions"]])),
             "partial": sorted(partial, key=lambda p: p["code"]),
+            "leaves_out": sorted(notation[c] for c in graph.objects(theme, ICCS.leavesOut) if c in notation),
         })
     themes.sort(key=lambda t: t["id"])
     return themes

@@ -17,6 +17,16 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SH = "http://www.w3.org/ns/shacl#"
+DCAT = "http://www.w3.org/ns/dcat#"
+# ICD-10 categories as the WHO's ICD API names them, in the 2010 release (the edition current
+# when the ICCS was adopted); Table V of the ICCS cites its codes X85-Y09.
+ICD10 = "http://id.who.int/icd/release/10/2010/"
+
+ACKNOWLEDGEMENT = (
+    "Text reproduced from UNODC, International Classification of Crime for Statistical Purposes, "
+    "Version 1.0 (2015), English and Spanish editions, with acknowledgement of the source as the "
+    "publication permits. Footnote markers removed; corrections are listed as errata."
+)
 
 PREFIXES = {
     "iccs": VOCAB,
@@ -24,6 +34,7 @@ PREFIXES = {
     "xkos": XKOS,
     "dcterms": DCTERMS,
     "prov": PROV,
+    "dcat": DCAT,
     "sh": SH,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

@@ -29,12 +29,79 @@ def render(rows, columns, fmt="table"):
         return out.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    cells = [[_clip(_cell(r.get(c))) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = _fit([max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)],
+                  [len(c) for c in columns])
+    cells = [[_clip(v, w) for v, w in zip(row, widths)] for row in cells]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)
+
+
+def _fit(widths, headers, limit=60):
+    """Column widths for a table that fits the terminal: no column wider than ``limit``, then the
+    widest cut one character at a time while the table is too wide (never below its header or
+    eight characters). The CSV and JSON keep every cell whole."""
+    widths = [min(w, max(limit, h)) for w, h in zip(widths, headers)]
+    room = max(60, terminal_width()) - 2 * (len(widths) - 1)
+    while sum(widths) > room:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= max(8, headers[i]):
+            break
+        widths[i] -= 1
+    return widths
+
+
+def xlsx(rows, columns, sheet="Sheet1", note=None):
+    """Rows as an XLSX workbook (bytes) for spreadsheets: every cell is text, so codes keep their
+    leading zeros ("0101") and accents need no encoding; a header row frozen; ``note`` (an
+    acknowledgement) in a second sheet."""
+    import io
+
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        from .errors import ICCSError
+
+        raise ICCSError("XLSX needs openpyxl: pip install openpyxl") from None
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(list(columns))
+    for r in rows:
+        ws.append([_cell(r.get(c)) for c in columns])
+    for column in ws.iter_cols(min_row=1):
+        for cell in column:
+            cell.number_format = "@"
+    ws.freeze_panes = "A2"
+    if note:
+        book.create_sheet("About").append([note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def errata_text(rows):
+    """``iccs errata`` as text: each erratum's kind, whether the graph applies it, and why."""
+    blocks = []
+    for e in rows:
+        pages = ", ".join(p for p in (e.get("page_en") and f"p. {e['page_en']} (en)",
+                                      e.get("page_es") and f"p. {e['page_es']} (es)") if p)
+        applied = "applied in the graph" if e.get("applied") else "recorded only, the graph keeps the print"
+        lines = [f"{e['id']}  {e['action']}: {applied}  [{e['table']} {e['key']} {e['field']}"
+                 + (f"; {pages}" if pages else "") + "]"]
+        lines.append(wrap("  printed", e["printed"] or "(nothing)", indent=4))
+        if e["action"] != "note" or e["corrected"]:
+            lines.append(wrap("  " + ("corrected" if e["action"] != "drop" else "graph"),
+                              e["corrected"] or "(left out)", indent=4))
+        lines.append(wrap("  why", e["reason"], indent=4))
+        blocks.append("\n".join(lines))
+    counts = {}
+    for e in rows:
+        counts[e["action"]] = counts.get(e["action"], 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    return "\n".join(blocks + [f"{len(rows)} errata: {summary}"])
 
 
 def indented(rows):
@@ -45,6 +112,7 @@ def indented(rows):
 
 def _clip(text, width=60):
     """A table cell is cut to a width (the CSV and JSON keep the whole text)."""
+    text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
@@ -56,56 +124,94 @@ def _cell(value):
     return str(value)
 
 
-def _wrap(label, text, indent=2):
+def terminal_width(default=100):
     try:
-        columns = os.get_terminal_size().columns
+        return os.get_terminal_size().columns
     except OSError:
-        columns = 100
-    width = max(40, min(100, columns))
-    return textwrap.fill(text, width=width, initial_indent=f"{label}: ",
-                         subsequent_indent=" " * indent)
+        return int(os.environ.get("COLUMNS", default)) if os.environ.get("COLUMNS", "").isdigit() else default
+
+
+def wrap(label, text, indent=2):
+    """``label: text`` filled to the terminal (40 to 100 columns), hyphenated words kept whole."""
+    width = max(40, min(100, terminal_width()))
+    head = f"{label}: " if label else ""
+    return textwrap.fill(text, width=width, initial_indent=head, subsequent_indent=" " * indent,
+                         break_on_hyphens=False, break_long_words=False)
+
+
+_wrap = wrap
+
+# The words of ``iccs show`` in each language: the publication's own where it has them
+# ("Sección", "+ Inclusiones:"), plain words of the toolkit's interface elsewhere.
+WORDS = {
+    "en": {"section": "section", "division": "division", "group": "group", "class": "class",
+           "Path": "Path", "Definition": "Definition", "Inclusions": "Inclusions",
+           "Exclusions": "Exclusions", "Also excluded (from {code})": "Also excluded (from {code})",
+           "Refers to": "Refers to", "Exclusions cite": "Exclusions cite",
+           "Subcategories": "Subcategories", "Index terms": "Index terms", "Footnote": "Footnote",
+           "(no such category)": "(no such category)"},
+    "es": {"section": "sección", "division": "división", "group": "grupo", "class": "clase",
+           "Path": "Ruta", "Definition": "Definición", "Inclusions": "Inclusiones",
+           "Exclusions": "Exclusiones", "Also excluded (from {code})": "También excluido (de {code})",
+           "Refers to": "Remite a", "Exclusions cite": "Las exclusiones citan",
+           "Subcategories": "Subcategorías", "Index terms": "Términos del índice", "Footnote": "Nota",
+           "(no such category)": "(no existe)"},
+}
 
 
 def show_text(d):
-    """``iccs show`` as text, from ``Category.to_dict()``."""
-    lines = [f"{d['code']}  {d['label']}  ({d['level']})"]
+    """``iccs show`` as text, from ``Category.to_dict()``, headings in the category's language."""
+    w = WORDS.get(d.get("lang", "en"), WORDS["en"])
+    lines = [f"{d['code']}  {d['label']}  ({w.get(d['level'], d['level'])})"]
     if len(d["path"]) > 1:
-        lines.append(_wrap("Path", " > ".join(f"{p['code']} {p['label']}" for p in d["path"])))
-    for key, title in (("definition", "Definition"), ("inclusions", "Inclusions"),
-                       ("exclusions", "Exclusions")):
-        if d[key]:
-            lines.append(_wrap(title, d[key]))
-    for key, title in (("refers_to", "Refers to"), ("excludes", "Exclusions cite")):
+        lines.append(wrap(w["Path"], " > ".join(f"{p['code']} {p['label']}" for p in d["path"])))
+    for key in ("Definition", "Inclusions", "Exclusions"):
+        if d[key.lower()]:
+            lines.append(wrap(w[key], d[key.lower()]))
+    for inherited in d.get("inherited_exclusions", []):
+        lines.append(wrap(w["Also excluded (from {code})"].format(code=inherited["code"]), inherited["text"]))
+    for key, title in (("refers_to", w["Refers to"]), ("excludes", w["Exclusions cite"])):
         for ref in d[key]:
-            lines.append(f"{title}: {ref['code']} {ref.get('label', '(no such category)')}")
+            lines.append(f"{title}: {ref['code']} {ref.get('label', w['(no such category)'])}")
     if d["children"]:
-        lines.append("Subcategories:")
+        lines.append(w["Subcategories"] + ":")
         lines += [f"  {c['code']} {c['label']}" for c in d["children"]]
     if d["index_terms"]:
-        lines.append(_wrap("Index terms", "; ".join(d["index_terms"])))
+        lines.append(wrap(w["Index terms"], "; ".join(d["index_terms"])))
     for note in d["footnotes"]:
         term = f"{note['term']}: " if note["term"] else ""
-        lines.append(_wrap(f"Footnote {note['number']}", term + note["text"]))
+        lines.append(wrap(f"{w['Footnote']} {note['number']}", term + note["text"]))
     return "\n".join(lines)
 
 
 def theme_text(d):
-    """``iccs theme`` as text, from ``Theme.to_dict()``."""
+    """``iccs theme`` as text, from ``Theme.to_dict()``; long lines wrapped to the terminal."""
     lines = [f"{d['id']}  {d['label']}"]
     if d["definition"]:
         lines.append(_wrap("Definition", d["definition"]))
     for i in d["instruments"]:
-        lines.append(f"Instrument: {i['title']}" + (f" ({i['date']})" if i["date"] else ""))
+        lines.append(_wrap("Instrument", i["title"] + (f" ({i['date']})" if i["date"] else ""), indent=4))
+    if d["parents"]:
+        lines.append("Part of: " + ", ".join(d["parents"]))
     if d["subthemes"]:
         lines.append("Sub-themes: " + ", ".join(d["subthemes"]))
     if d["categories"]:
-        lines.append("Categories:")
-        lines += [f"  {c['code']} {c['label']}" for c in d["categories"]]
+        lines.append("Categories (whole):")
+        lines += [_wrap(f"  {c['code']}", c["label"], indent=4).replace(": ", " ", 1) for c in d["categories"]]
     if d["rules"]:
-        lines.append("Tag rules (any category, when the offence carries):")
-        lines += [f"  {r['tag']} = {r['value']} {r['label']}" for r in d["rules"]]
+        lines.append("Tag rules (the offence carries, for each tag, one of the codes):")
+        for r in d["rules"]:
+            tags = {}
+            for c in r["conditions"]:
+                tags.setdefault(c["tag"], []).append(f"{c['value']} {c['label']}")
+            where = f"{r['scope']['code']} {r['scope']['label']} and below" if r["scope"] else "any category"
+            lines.append(_wrap(f"  {where}", " and ".join(f"{t} = " + " or ".join(v) for t, v in tags.items()),
+                               indent=4))
     if d["partial"]:
         lines.append("Partial members (only these offences of the category):")
         for p in d["partial"]:
-            lines.append(f"  {p['code']} {p['label']}: " + "; ".join(p["basis"]))
+            lines.append(_wrap(f"  {p['code']} {p['label']}", "; ".join(p["basis"]), indent=4))
+    if d["left_out"]:
+        lines.append("Left out (none of their offences):")
+        lines += [_wrap(f"  {x['code']}", x["label"], indent=4).replace(": ", " ", 1) for x in d["left_out"]]
     return "\n".join(lines)

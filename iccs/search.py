@@ -1,9 +1,17 @@
 """Ranked search over labels, index terms and notes, ignoring case and accents.
 
-A category scores for each field the query is found in: a whole-phrase match counts three times a
-match of every word, which counts more than a partial one; labels weigh most, then index terms,
-inclusions, the definition, and last exclusions (an exclusion names what is *not* in the category).
+A category scores for each field the query is found in: the whole phrase counts more than every
+word, which counts more than some words; labels weigh most, then index terms, inclusions, the
+definition, and last exclusions (an exclusion names what is *not* in the category). Within a
+field, a text that is mostly the query ("Homicidio intencional") beats a long one that merely
+contains it, and several index terms that match count more than one.
+
+Words match whole, or as the same word with a plural or a short ending ("homicidio",
+"homicidios"; "vehicle", "vehicles"): never as a prefix of another word ("car" does not find
+"care"). The folded words of each category are computed once per classification, so a long
+query costs little more than a short one.
 """
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +24,7 @@ FIELDS = (  # (name, weight)
     ("exclusions", 0.5),
 )
 _WORD = re.compile(r"\w+")
+_MAX_ENDING = 2  # "delito"/"delitos", "offence"/"offences"; longer differences are other words
 
 
 def fold(text):
@@ -25,6 +34,18 @@ def fold(text):
 
 def words(text):
     return _WORD.findall(fold(text))
+
+
+def same_word(query_word, word):
+    """Equal, or one is the other plus a short ending, the shorter having at least four letters
+    (or being the other without a plural -s/-es)."""
+    if query_word == word:
+        return True
+    short, long_ = sorted((query_word, word), key=len)
+    if not long_.startswith(short):
+        return False
+    ending = long_[len(short):]
+    return (len(short) >= 4 and len(ending) <= _MAX_ENDING) or ending in ("s", "es")
 
 
 @dataclass
@@ -45,34 +66,67 @@ def _field_texts(category, name, lang):
     return [text] if text else []
 
 
-def _score(query_words, phrase, text):
-    folded = " ".join(words(text))
-    if not folded:
-        return 0.0
-    if folded == phrase:
+class _Index:
+    """Each category's texts of one language as folded word lists, and the vocabulary."""
+
+    def __init__(self, classification, lang):
+        self.entries = []
+        self.vocabulary = set()
+        for category in classification:
+            fields = []
+            for name, weight in FIELDS:
+                texts = [words(t) for t in _field_texts(category, name, lang)]
+                texts = [(ws, " " + " ".join(ws) + " ", set(ws)) for ws in texts if ws]
+                for ws, _, _ in texts:
+                    self.vocabulary.update(ws)
+                fields.append((name, weight, texts))
+            self.entries.append((category, fields))
+
+
+_INDEXES = {}
+
+
+def _index(classification, lang):
+    key = (id(classification), lang)
+    if key not in _INDEXES:
+        _INDEXES[key] = _Index(classification, lang)
+    return _INDEXES[key]
+
+
+def _score(query, phrase, variants, text):
+    """How well one text matches: 5 the same words, 3 the whole phrase inside, else the share of
+    query words found, squared; scaled by how much of the text the query covers."""
+    ws, joined, present = text
+    if joined == f" {phrase} ":
         return 5.0
-    if f" {phrase} " in f" {folded} ":
-        return 3.0
-    present = set(folded.split())
-    found = sum(1 for w in query_words if w in present or any(p.startswith(w) for p in present))
-    return (found / len(query_words)) ** 2 if found else 0.0
+    if f" {phrase} " in joined:
+        base = 3.0
+    else:
+        found = sum(1 for w in query if variants[w] & present)
+        if not found:
+            return 0.0
+        base = (found / len(query)) ** 2
+    covered = sum(1 for w in ws if any(w in variants[q] for q in query)) / len(ws)
+    return base * (0.6 + 0.4 * covered)
 
 
 def search(classification, text, lang="en", limit=20):
-    query_words = words(text)
-    if not query_words:
+    query = list(dict.fromkeys(words(text)))
+    if not query:
         from .errors import ICCSError
 
-        raise ICCSError(f"nothing to search for in {text!r}: give at least one word")
-    phrase = " ".join(query_words)
+        raise ICCSError(f"nothing to search for in {text[:80]!r}: give at least one word")
+    index = _index(classification, lang)
+    variants = {w: {v for v in index.vocabulary if same_word(w, v)} for w in query}
+    phrase = " ".join(words(text))
     hits = []
-    for category in classification:
+    for category, fields in index.entries:
         total, matched = 0.0, []
-        for name, weight in FIELDS:
-            best = max((_score(query_words, phrase, t) for t in _field_texts(category, name, lang)),
-                       default=0.0)
-            if best:
-                total += weight * best
+        for name, weight, texts in fields:
+            scores = sorted((s for s in (_score(query, phrase, variants, t) for t in texts) if s), reverse=True)
+            if scores:
+                # the best text, and a little for each further one (an index with many matching terms)
+                total += weight * (scores[0] + 0.25 * math.log1p(len(scores) - 1))
                 matched.append(name)
         if total:
             hits.append(Hit(category, total, matched))

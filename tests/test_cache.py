@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 from iccs import cache
@@ -18,6 +20,7 @@ def run_probe(cache_dir):
 
 
 def test_second_start_uses_the_cache_not_rdflib(tmp_path, classification):
+    """In a checkout (no packaged copy) the first start compiles, later starts read the cache."""
     label = classification["0101"].label("en")
     assert run_probe(tmp_path) == [label, "True"]  # first start compiles the graph
     assert len(list(tmp_path.glob("iccs-*.marshal"))) == 1
@@ -25,28 +28,54 @@ def test_second_start_uses_the_cache_not_rdflib(tmp_path, classification):
 
 
 def test_cache_follows_the_graph(tmp_path, monkeypatch):
-    """A change to any Turtle file (here, its modification time) makes the cache stale."""
-    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
-    cache.load_compiled()
-    blob = open(cache.cache_path(), "rb").read()
-    files = ontology_files()
-    st = os.stat(files[0])
-    try:
-        os.utime(files[0], ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        cache.load_compiled()
-        assert open(cache.cache_path(), "rb").read() != blob
-    finally:
-        os.utime(files[0], ns=(st.st_atime_ns, st.st_mtime_ns))
+    """A change to the content of any Turtle file makes the cache stale (its time alone does not)."""
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path / "cache"))
+    copies = []
+    for path in ontology_files():
+        copy = tmp_path / os.path.basename(path)
+        copy.write_bytes(open(path, "rb").read())
+        copies.append(str(copy))
+    monkeypatch.setattr(cache, "ontology_files", lambda: copies)
+    monkeypatch.setattr("iccs.graph.ontology_files", lambda: copies)
+    first = cache.stamp()
+    os.utime(copies[0], ns=(0, 0))
+    assert cache.stamp() == first
+    with open(copies[-1], "a", encoding="utf-8") as f:
+        f.write("\n<https://w3id.org/iccs/1.0/category/0101> <http://www.w3.org/2004/02/skos/core#altLabel> \"Test label\"@en .\n")
+    assert cache.stamp() != first
+    data = cache.load_compiled()
+    assert "Test label" not in str(cache.unpack(data["categories"]["0101"]))  # altLabel is not compiled
+    assert cache.read(cache.cache_path(), cache.stamp()) is not None
+    assert cache.read(cache.cache_path(), first) is None
 
 
-def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch, classification):
+@pytest.mark.parametrize("damage", ["truncate", "flip", "edit"])
+def test_damaged_or_edited_cache_is_never_served(tmp_path, monkeypatch, classification, damage):
+    """A truncated file, any flipped bit, or a hand edit that keeps the file readable: the cache
+    is rebuilt, never served (a checksum covers the data)."""
     monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "packaged_path", lambda: str(tmp_path / "none"))
     cache.load_compiled()
     (path,) = tmp_path.glob("iccs-*.marshal")
-    path.write_bytes(path.read_bytes()[:100])
+    blob = bytearray(path.read_bytes())
+    label = classification["0101"].label("en")
+    if damage == "truncate":
+        blob = blob[:100]
+    elif damage == "flip":
+        for position in range(200, len(blob), len(blob) // 60):  # 60 places across the file
+            flipped = bytearray(blob)
+            flipped[position] ^= 0x10
+            path.write_bytes(flipped)
+            assert cache.read(str(path), cache.stamp()) is None, position
+        blob = flipped
+    else:
+        at = blob.find(label.encode())
+        blob[at:at + 3] = b"XXX"
+    path.write_bytes(blob)
+    assert cache.read(str(path), cache.stamp()) is None
     data = cache.load_compiled()
-    assert cache.unpack(data["categories"]["0101"])["label"]["en"] == classification["0101"].label("en")
-    assert len(data["categories"]) == len(classification)
+    assert cache.unpack(data["categories"]["0101"])["label"]["en"] == label
+    assert cache.read(str(path), cache.stamp()) is not None  # rewritten whole
 
 
 def test_unwritable_cache_still_works(tmp_path, monkeypatch, classification):

@@ -66,9 +66,14 @@ def test_labels_are_the_structure_labels(classification, lang):
 def corrected_table1(lang):
     errata = {(e["key"], e["printed"]): e["corrected"] for e in read_csv("errata")
               if e["source"] == f"table1-{lang}" and e["field"] == "code"}
+    drops = {(e["key"], e["field"], e["printed"]) for e in read_csv("errata")
+             if e["source"] == f"table1-{lang}" and e["action"] == "drop"}
     rows = read_csv(f"table1-{lang}")
     for r in rows:
         r["code"] = errata.get((r["code"], r["code"]), r["code"])
+        for field in ("definition", "inclusions", "exclusions"):
+            if (r["code"], field, r[field]) in drops:  # a cell that prints only "-" is empty
+                r[field] = ""
     return rows
 
 

@@ -283,7 +283,13 @@ def test_homicide_text_on_its_page(homicide, layout):
             for r in (r for r in homicide if r["table"] == table):
                 label = r[f"label_{lang}"]
                 if r["icd10"] and f"({r['icd10']})" not in label:
-                    label = f"{label} ({r['icd10']})"  # the bracket of its own was taken out of the label
+                    # the code's bracket was taken out of the label; where the label ends with a
+                    # bracket, the publication prints the code inside it ("vehicle (Y03))")
+                    printed = [f"{label} ({r['icd10']})"]
+                    if label.endswith(")"):
+                        printed.append(f"{label[:-1]} ({r['icd10']}))")
+                    found = [p for p in printed if find_seq(text, p.split()) >= 0]
+                    label = found[0] if found else printed[0]
                 assert_in(text, label, f"{r['path']} {lang}")
                 if r[f"description_{lang}"]:
                     assert_in(text, r[f"description_{lang}"], f"{r['path']} description {lang}")

@@ -26,7 +26,7 @@ def base(shipped_graph):
     g = Graph()
     for prefix, iri in ns.PREFIXES.items():
         g.bind(prefix, iri)
-    keep = ("category/01", "level/")
+    keep = ("category/01", "level/", "levels/")
     for s, p, o in shipped_graph:
         name = str(s)[len(ns.EDITION):] if str(s).startswith(ns.EDITION) else None
         if (str(s) == ns.SCHEME or (name and name.startswith(keep)) or not str(s).startswith(ns.BASE)) \
@@ -69,6 +69,7 @@ MUTATIONS = {
     "DefinitionEnglish": lambda g: g.remove((cat("0105"), SKOS.definition, None)),
     "ResidualEndsInNine": lambda g: g.add((cat("0105"), SKOS.prefLabel, Literal("Other acts", lang="en"))),
     "CitedCodeExists": lambda g: g.add((cat("0101"), ICCS.excludes, cat("0199"))),
+    "ExcludesNotSelfOrAncestor": lambda g: g.add((cat("010321"), ICCS.excludes, cat("0103"))),
     "S13": lambda g: g.add((cat("0101"), SKOS.altLabel, label_of(g, "0101", "en"))),
     "S27": lambda g: g.add((cat("010321"), SKOS.related, cat("01"))),
     "S37": lambda g: g.add((cat("0101"), RDF.type, SKOS.Collection)),

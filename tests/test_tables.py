@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import read_csv
-from rdflib import RDF, RDFS, URIRef
+from rdflib import Literal, RDF, RDFS, URIRef
 
 from iccs import namespaces as ns
 from iccs.cli import cli
@@ -80,13 +80,31 @@ def test_footnotes_and_glossary(shipped_graph, classification, lang):
         note = URIRef(f"{ns.EDITION}footnote/{lang}/{row['number']}")
         assert str(shipped_graph.value(note, RDF.value)) == row["text"]
         assert (URIRef(ns.category_iri(row["code"])), ICCS.footnote, note) in shipped_graph
-        terms = {str(shipped_graph.value(c, SKOS.prefLabel)) for c in shipped_graph.subjects(DCT.source, note)}
+        concepts = list(shipped_graph.subjects(DCT.source, note))
+        terms = {str(label) for c in concepts for label in shipped_graph.objects(c, SKOS.prefLabel)
+                 if label.language == lang}
         assert terms == set(filter(None, row["term"].split("; ")))
-        for concept in shipped_graph.subjects(DCT.source, note):
-            assert str(shipped_graph.value(concept, SKOS.definition)) == row["text"]
+        for concept in concepts:
+            assert {str(d) for d in shipped_graph.objects(concept, SKOS.definition) if d.language == lang} == {row["text"]}
     for row in rows:
         numbers = [n for n, _, _ in classification[row["code"]].footnotes(lang)]
         assert int(row["number"]) in numbers
+
+
+def test_one_glossary_concept_per_term_in_both_languages(shipped_graph):
+    """A term a footnote defines is one concept, labelled and defined in English and in Spanish
+    (femicide / feminicidio), its two footnotes its sources."""
+    english = {r["number"]: [t for t in r["term"].split("; ") if t] for r in read_csv("footnotes-en")}
+    spanish = {r["number"]: [t for t in r["term"].split("; ") if t] for r in read_csv("footnotes-es")}
+    glossary = URIRef(ns.EDITION + "glossary")
+    concepts = set(shipped_graph.subjects(SKOS.inScheme, glossary))
+    assert len(concepts) == sum(len(t) for t in english.values()) == sum(len(t) for t in spanish.values())
+    for number, terms in english.items():
+        for en, es in zip(terms, spanish[number]):
+            (concept,) = {c for c in concepts if Literal(en, lang="en") in set(shipped_graph.objects(c, SKOS.prefLabel))}
+            assert Literal(es, lang="es") in set(shipped_graph.objects(concept, SKOS.prefLabel))
+            sources = set(shipped_graph.objects(concept, DCT.source))
+            assert sources == {URIRef(f"{ns.EDITION}footnote/{lang}/{number}") for lang in ("en", "es")}
 
 
 def test_errata_in_graph_and_cli(shipped_graph, classification):

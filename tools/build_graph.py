@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from rdflib import BNode, Literal, URIRef  # noqa: E402
-from rdflib.collection import Collection  # noqa: E402
+from rdflib import Literal, URIRef  # noqa: E402
 from rdflib.namespace import OWL, RDF, RDFS, XSD  # noqa: E402
 
 from iccs import namespaces as ns  # noqa: E402
@@ -27,7 +26,7 @@ from iccs.graph import new_graph  # noqa: E402
 from build_themes import build_themes  # noqa: E402
 
 N = ns.rdflib_namespaces()
-SKOS, XKOS, DCT, ICCS, PROV = N["skos"], N["xkos"], N["dcterms"], N["iccs"], N["prov"]
+SKOS, XKOS, DCT, ICCS, PROV, DCAT = (N[k] for k in ("skos", "xkos", "dcterms", "iccs", "prov", "dcat"))
 LANGS = ("en", "es")
 E = ns.EDITION
 
@@ -47,11 +46,7 @@ PERMISSION = {  # page 2 of each edition
     "educativos o no lucrativos, sin autorización especial de los titulares del derecho de autor, "
     "siempre que se indique la fuente.",
 }
-ACKNOWLEDGEMENT = (
-    "Text reproduced from UNODC, International Classification of Crime for Statistical Purposes, "
-    "Version 1.0 (2015), English and Spanish editions, with acknowledgement of the source as the "
-    "publication permits. Footnote markers removed; corrections are listed as errata."
-)
+ACKNOWLEDGEMENT = ns.ACKNOWLEDGEMENT
 # Footnote 20 of the English edition, note 20 of the Spanish one: "Level 1 may also be referred
 # to as Sections, Level 2 as Divisions, Level 3 as Groups and Level 4 as Classes."
 LEVEL_LABELS = {
@@ -124,11 +119,15 @@ class Errata:
             row = dict(row)
             keep = True
             for e in self.rows:
-                if e["source"] != source or e["field"] in TEXT_FIELDS:
+                # Codes cited in a note are corrected where the note is read (citation_fixes);
+                # a note cell dropped whole is emptied here.
+                if e["source"] != source or (e["field"] in TEXT_FIELDS and e["action"] != "drop"):
                     continue
                 if row.get(keycol) == e["key"] and row.get(e["field"]) == e["printed"]:
                     self.used.add(e["id"])
-                    if e["action"] == "drop":
+                    if e["action"] == "drop" and e["field"] in TEXT_FIELDS:
+                        row[e["field"]] = ""
+                    elif e["action"] == "drop":
                         keep = False
                     else:
                         row[e["field"]] = e["corrected"]
@@ -154,7 +153,13 @@ FIELD_PROPERTY = {"label": SKOS.prefLabel, "definition": SKOS.definition,
 
 
 NOT_A_CODE_AFTER = {"footnote", "nota", "article", "artículo", "of", "de"}
-NUMBER_RE = re.compile(r"(?<![\w.])(\d+)(?:\s*[-–]\s*(\d+))?(?![\w])")
+NUMBER_RE = re.compile(r"(?<![\w.])(\d+)(?:\s*(?:[-–]|\sa\s)\s*(\d+))?(?![\w])")
+# "Apply all exclusions listed in 0205" / "Aplicar todas las exclusiones enumeradas en 0101 a 0107":
+# the exclusions of the cited categories apply here too (iccs:appliesExclusionsOf), which is not a
+# place where excluded acts are classified (iccs:excludes).
+APPLY_EXCLUSIONS_RE = re.compile(
+    r"(?:apply all exclusions(?: listed)?(?: in)?|aplicar todas las exclusiones enumeradas en)\s*"
+    r"(\d+(?:\s*(?:[-–]|\sa\s|\sy\s|,)\s*\d+)*)", re.IGNORECASE)
 
 
 def cited_codes(text, known, fixes=None):
@@ -228,9 +233,13 @@ def build(skip_errata=()):
         g.add((node, SKOS.inScheme, scheme))
         for lang, label in zip(LANGS, LEVEL_LABELS[name]):
             g.add((node, SKOS.prefLabel, lit(label, lang)))
-    lst = BNode("levels")
-    Collection(g, lst, level_nodes)
-    g.add((scheme, XKOS.levels, lst))
+    # The list of levels has IRIs, not blank nodes: a copy of the graph loaded beside the shipped
+    # one (iccs check --with-iccs) then merges with it instead of giving the scheme two lists.
+    cells = [URIRef(f"{E}levels/{i}") for i in range(1, len(level_nodes) + 1)]
+    for cell, level, rest in zip(cells, level_nodes, cells[1:] + [RDF.nil]):
+        g.add((cell, RDF.first, level))
+        g.add((cell, RDF.rest, rest))
+    g.add((scheme, XKOS.levels, cells[0]))
     g.add((scheme, XKOS.numberOfLevels, Literal(len(level_nodes), datatype=XSD.positiveInteger)))
 
     for code in codes:
@@ -247,6 +256,7 @@ def build(skip_errata=()):
         elif parent is not None:
             g.add((node, SKOS.broader, cat(parent)))
             g.add((cat(parent), SKOS.narrower, node))
+    english_terms = {r["number"]: footnote_terms(r) for r in read_table("footnotes-en")}
     for lang in LANGS:
         # Labels from the broad structure (Table I prints section names in capitals); a code
         # that only Table I has keeps Table I's label.
@@ -256,7 +266,7 @@ def build(skip_errata=()):
             g.add((cat(code), SKOS.prefLabel, lit(label, lang)))
         for row in table1[lang]:
             add_notes(g, row, lang, known, errata)
-        add_footnotes(g, read_table(f"footnotes-{lang}"), lang)
+        add_footnotes(g, read_table(f"footnotes-{lang}"), lang, english_terms)
 
     graphs["index"] = build_index(known, errata)
     graphs["tags"] = build_tags()
@@ -286,14 +296,25 @@ def add_scheme(g, scheme):
     g.add((scheme, DCT.alternative, Literal("ICCS")))
     g.add((scheme, OWL.versionInfo, Literal("1.0")))
     g.add((scheme, DCT.issued, Literal("2015-03", datatype=XSD.gYearMonth)))
-    publisher = BNode("unodc")
+    publisher = URIRef(f"{E}agent/unodc")
     g.add((scheme, DCT.publisher, publisher))
     g.add((publisher, RDF.type, DCT.Agent))
     g.add((publisher, RDFS.label, lit("United Nations Office on Drugs and Crime", "en")))
     g.add((publisher, RDFS.label, lit("Oficina de las Naciones Unidas contra la Droga y el Delito", "es")))
     g.add((scheme, RDFS.comment, lit(ACKNOWLEDGEMENT, "en")))
+    # The ICCS claims to be exhaustive and mutually exclusive (p. 11): over its unit of
+    # classification, "the act that constitutes a criminal offence" (p. 11; Spanish p. 12).
+    unit = URIRef(f"{E}classification-unit")
+    g.add((unit, RDF.type, SKOS.Concept))
+    g.add((unit, SKOS.prefLabel, lit("the act that constitutes a criminal offence", "en")))
+    g.add((unit, SKOS.prefLabel, lit("el hecho que constituye delito", "es")))
+    g.add((unit, SKOS.scopeNote, lit("The unit of classification of the ICCS (ICCS v1.0, p. 11).", "en")))
+    g.add((scheme, XKOS.covers, unit))
+    g.add((scheme, XKOS.coversExhaustively, unit))
+    g.add((scheme, XKOS.coversMutuallyExclusively, unit))
+    add_dataset(g, scheme)
     for lang, pages in (("en", 133), ("es", 148)):
-        src = BNode(f"source_{lang}")
+        src = URIRef(f"{E}source/{lang}")
         g.add((scheme, DCT.source, src))
         g.add((scheme, PROV.wasDerivedFrom, src))
         g.add((src, RDF.type, DCT.BibliographicResource))
@@ -301,6 +322,40 @@ def add_scheme(g, scheme):
         g.add((src, DCT.bibliographicCitation, lit(CITATION[lang], lang)))
         g.add((src, DCT.language, Literal(lang)))
         g.add((src, DCT.extent, lit(f"{pages} pages", "en")))
+
+
+PROJECT = ns.BASE + "project"  # the iccs toolkit project, under our own namespace
+RDF_EDITION_RIGHTS = (
+    "The ICCS text in this dataset is reproduced from the UNODC publication under its permission for "
+    "educational or non-profit reproduction, in whole or in part, provided acknowledgement of the source "
+    "is made. That is not an open licence: other uses need the permission of UNODC. The RDF modelling, "
+    "errata and thematic views are by the iccs toolkit project (code under the MIT licence).")
+
+
+def add_dataset(g, scheme):
+    """The RDF edition as a dataset of its own: made by this project from the UNODC publication,
+    which is its source, under the publication's permission (not an open licence)."""
+    dataset = URIRef(f"{E}dataset")
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCT.title, lit("The ICCS v1.0 as linked data (SKOS/XKOS), by the iccs toolkit project", "en")))
+    g.add((dataset, DCT.description, lit(
+        "A machine-readable edition of the UNODC International Classification of Crime for Statistical "
+        "Purposes, Version 1.0 (2015): every category with its texts in English and Spanish, the "
+        "alphabetical index, the disaggregating variables, the intentional-homicide tables, and the errata "
+        "of the publication. Not published by UNODC.", "en")))
+    project = URIRef(PROJECT)
+    g.add((dataset, DCT.creator, project))
+    g.add((project, RDF.type, DCT.Agent))
+    g.add((project, RDFS.label, lit("iccs toolkit project", "en")))
+    g.add((dataset, DCT.rights, lit(RDF_EDITION_RIGHTS, "en")))
+    g.add((dataset, DCT.subject, scheme))
+    g.add((dataset, DCT.hasPart, scheme))
+    g.add((dataset, DCAT.keyword, lit("crime statistics", "en")))
+    g.add((dataset, DCAT.keyword, lit("statistical classification", "en")))
+    for lang in LANGS:
+        src = URIRef(f"{E}source/{lang}")
+        g.add((dataset, DCT.source, src))
+        g.add((dataset, PROV.wasDerivedFrom, src))
 
 
 def acknowledge(g, name, scheme):
@@ -323,20 +378,26 @@ def add_notes(g, row, lang, known, errata):
         if not text:
             continue
         g.add((node, prop, lit(text, lang)))
-        link = ICCS.excludes if field == "exclusions" else ICCS.refersTo
         fixes = errata.citation_fixes(source, row["code"], field)
         for printed in fixes:
             if not re.search(rf"(?<!\d){re.escape(printed)}(?!\d)", text):
                 raise BuildError(f"data/errata.csv: {source} {row['code']} {field} does not print {printed!r}")
-        for code in cited_codes(text, known, fixes):
-            if code != row["code"]:
-                g.add((node, link, cat(code)))
+        parts = [(ICCS.refersTo, text)]
+        if field == "exclusions":
+            applied = " ; ".join(m.group(1) for m in APPLY_EXCLUSIONS_RE.finditer(text))
+            parts = [(ICCS.excludes, APPLY_EXCLUSIONS_RE.sub(" ", text)), (ICCS.appliesExclusionsOf, applied)]
+        for link, part in parts:
+            for code in cited_codes(part, known, fixes):
+                if code != row["code"]:
+                    g.add((node, link, cat(code)))
 
 
-def add_footnotes(g, rows, lang):
+def add_footnotes(g, rows, lang, english_terms):
     """Footnotes of Table I, on the category whose text carries the marker. A footnote that
     defines terms (a glossary definition) also gives one concept per term in the glossary scheme,
-    with the footnote as its definition and source."""
+    the same concept for both editions (the editions number their footnotes alike and list a
+    footnote's terms in the same order; a test checks it), named after the English term, with each
+    edition's term as its label, each footnote as its definition and source."""
     glossary = URIRef(E + "glossary")
     for row in rows:
         note = URIRef(f"{E}footnote/{lang}/{row['number']}")
@@ -347,8 +408,13 @@ def add_footnotes(g, rows, lang):
             g.add((cat(row["code"]), ICCS.footnote, note))
         if row.get("field"):
             g.add((note, ICCS.noteOn, FIELD_PROPERTY[row["field"]]))
-        for term in filter(None, (t.strip() for t in row.get("term", "").split("; "))):
-            concept = URIRef(f"{E}glossary/{lang}/{row['number']}-{slug(term)}")
+        terms = footnote_terms(row)
+        names = english_terms.get(row["number"], [])
+        if len(names) != len(terms):
+            raise BuildError(f"data/footnotes-{lang}.csv: footnote {row['number']} defines {len(terms)} "
+                             f"terms, the English edition's {len(names)}")
+        for term, name in zip(terms, names):
+            concept = URIRef(f"{E}glossary/{row['number']}-{slug(name)}")
             g.add((concept, RDF.type, SKOS.Concept))
             g.add((concept, SKOS.inScheme, glossary))
             g.add((concept, SKOS.prefLabel, lit(term, lang)))
@@ -359,6 +425,10 @@ def add_footnotes(g, rows, lang):
     if rows and (glossary, RDF.type, SKOS.ConceptScheme) not in g:
         g.add((glossary, RDF.type, SKOS.ConceptScheme))
         g.add((glossary, SKOS.prefLabel, lit("Glossary of the ICCS: terms defined in the footnotes of Table I", "en")))
+
+
+def footnote_terms(row):
+    return [t.strip() for t in row.get("term", "").split("; ") if t.strip()]
 
 
 def slug(text):
@@ -414,9 +484,12 @@ def build_tags():
         g.add((scheme, SKOS.notation, Literal(row["acronym"])))
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"name_{lang}"], lang)))
-            also = row.get(f"also_name_{lang}")
-            if also and also != row[f"name_{lang}"]:
-                g.add((scheme, SKOS.altLabel, lit(also, lang)))
+            # The name in the second group, and Table II's headings ("Int: Victim was intoxicated
+            # with ..."; "Aiding/abetting/accessory included"), where they differ from Table A's name.
+            for column in ("also_name", "table2_name", "table2_also_name"):
+                also = row.get(f"{column}_{lang}")
+                if also and also != row[f"name_{lang}"]:
+                    g.add((scheme, SKOS.altLabel, lit(also, lang)))
             for column, prop in (("definition", SKOS.definition), ("description", SKOS.scopeNote),
                                  ("table2_text", SKOS.note)):
                 if row.get(f"{column}_{lang}"):
@@ -467,7 +540,34 @@ def build_homicide():
                         row, "description")
         if row.get("icd10"):
             g.add((node, ICCS.icd10, Literal(row["icd10"])))
+    add_icd10_correspondence(g)
     return g
+
+
+def add_icd10_correspondence(g):
+    """Table V's ICD-10 codes as an XKOS correspondence between the mechanisms of killing and
+    ICD-10, one association per row that prints a code."""
+    table = URIRef(f"{E}homicide/V")
+    icd10 = URIRef(ns.ICD10.rstrip("/"))
+    correspondence = URIRef(f"{E}correspondence/homicide-V-icd10")
+    g.add((correspondence, RDF.type, XKOS.Correspondence))
+    g.add((correspondence, XKOS.compares, table))
+    g.add((correspondence, XKOS.compares, icd10))
+    g.add((correspondence, SKOS.prefLabel, lit("Table V of the ICCS (intentional homicide by mechanism of "
+                                               "killing) and the ICD-10 codes it prints", "en")))
+    g.add((icd10, RDF.type, SKOS.ConceptScheme))
+    g.add((icd10, SKOS.prefLabel, lit("International Statistical Classification of Diseases and Related "
+                                      "Health Problems, 10th Revision (ICD-10), 2010 edition", "en")))
+    for node in sorted(g.subjects(ICCS.icd10, None)):
+        code = str(g.value(node, ICCS.icd10))
+        association = URIRef(f"{correspondence}/{code}")
+        target = URIRef(ns.ICD10 + code)
+        g.add((correspondence, XKOS.madeOf, association))
+        g.add((association, RDF.type, XKOS.ConceptAssociation))
+        g.add((association, XKOS.sourceConcept, node))
+        g.add((association, XKOS.targetConcept, target))
+        g.add((target, SKOS.notation, Literal(code)))
+        g.add((target, SKOS.inScheme, icd10))
 
 
 def add_table_footnotes(tags, homicide):
