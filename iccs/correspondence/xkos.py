@@ -114,7 +114,7 @@ def to_graph(mappings, base=DEFAULT_BASE, title="National offence list", version
             if m.suggested_code:
                 g.add((suggestion, XKOS.targetConcept, URIRef(ns.category_iri(m.suggested_code))))
             if m.score:
-                g.add((suggestion, URIRef(SCORE), Literal(m.score, datatype=XSD.decimal, normalize=False)
+                g.add((suggestion, URIRef(SCORE), Literal(m.score, datatype=XSD.decimal)
                        if _DECIMAL.match(m.score) else Literal(m.score)))
             if m.evidence:
                 g.add((suggestion, SKOS.note, Literal(m.evidence)))
@@ -133,7 +133,7 @@ def to_graph(mappings, base=DEFAULT_BASE, title="National offence list", version
                 g.add((person, RDFS.label, Literal(m.reviewer)))
                 g.add((review, PROV.wasAssociatedWith, person))
             if m.decided_at:
-                g.add((review, PROV.endedAtTime, Literal(m.decided_at, datatype=XSD.dateTime, normalize=False)
+                g.add((review, PROV.endedAtTime, Literal(m.decided_at, datatype=XSD.dateTime)
                        if _DATETIME.match(m.decided_at) else Literal(m.decided_at)))
             if suggestion is not None:
                 g.add((review, PROV.used, suggestion))
