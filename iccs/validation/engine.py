@@ -1,0 +1,115 @@
+"""The fast engine: each rule of ``shapes/submission/rules.ttl`` as one DuckDB query over the
+``obs`` table, of the same meaning as the shape (the parity test holds them to it).
+
+A query returns the rows that break the rule: ``line``, ``value`` and the variables its shape's
+message names. How a query is written matters: sums of children are made first and then joined to
+their parents, and duplicate keys are found by GROUP BY, never by self-joins of every row.
+"""
+_KNOWN = "code IN (SELECT code FROM ref_cat)"
+
+QUERIES = {
+    "KnownCategory": f"""
+        SELECT line, cat_text AS value FROM obs
+        WHERE kind IN ('code', 'name') AND (code IS NULL OR NOT {_KNOWN})""",
+    "KnownArea": """
+        SELECT line, area AS value FROM obs
+        WHERE area NOT IN (SELECT code FROM ref_area)
+          AND NOT (regexp_full_match(area, '[A-Z]{2}[A-Z0-9-]{1,4}')
+                   AND substr(area, 1, 2) IN (SELECT code FROM ref_area))
+          AND NOT (regexp_full_match(area, '[A-Z]{3}_[A-Z_]+')
+                   AND substr(area, 1, 3) IN (SELECT code FROM ref_area))""",
+    "KnownPeriod": """
+        SELECT line, period AS value FROM obs
+        WHERE NOT regexp_full_match(period, '[0-9]{4}(-(Q[1-4]|S[12]|M?[01][0-9]|W[0-5][0-9]))?')
+           OR TRY_CAST(substr(period, 1, 4) AS INTEGER) < 1900
+           OR TRY_CAST(substr(period, 1, 4) AS INTEGER) > year(current_date) + 1""",
+    "KnownUnit": "SELECT line, unit_text AS value FROM obs WHERE unit IS NULL",
+    "TagValue": """
+        SELECT t.line, t.value, t.tag FROM tags t SEMI JOIN obs o ON o.line = t.line
+        WHERE t.value <> '' AND NOT EXISTS (
+            SELECT 1 FROM ref_tag r WHERE r.tag = t.tag AND r.code = t.value)""",
+    "ValueNumeric": "SELECT line, value_text AS value FROM obs WHERE NOT missing AND value IS NULL",
+    "ValueNonNegative": "SELECT line, value FROM obs WHERE value < 0",
+    "CountWhole": "SELECT line, value FROM obs WHERE unit = 'count' AND value <> floor(value)",
+    "ValueMissing": "SELECT line, '' AS value FROM obs WHERE missing AND flag IS NULL",
+    "DuplicateKey": """
+        WITH g AS (SELECT slice_key, cat_text, min(line) AS first FROM obs
+                   GROUP BY slice_key, cat_text HAVING count(*) > 1)
+        SELECT o.line, o.cat_text AS value, g.first FROM obs o JOIN g USING (slice_key, cat_text)
+        WHERE o.line > g.first""",
+    "ParentSum": f"""
+        WITH r AS (SELECT line, slice_key AS k, code, value FROM obs
+                   WHERE value IS NOT NULL AND {_KNOWN}),
+        rc AS (SELECT DISTINCT k, code FROM r),
+        near AS (SELECT r.line, r.k, r.code, r.value, arg_min(a.ancestor, a.dist) AS p
+                 FROM r JOIN ref_anc a ON a.code = r.code
+                        JOIN rc ON rc.k = r.k AND rc.code = a.ancestor
+                 GROUP BY r.line, r.k, r.code, r.value),
+        sums AS (SELECT k, p, sum(value) AS s, count(*) AS n,
+                        string_agg(DISTINCT code, ', ' ORDER BY code) AS children
+                 FROM near GROUP BY k, p)
+        SELECT o.line, o.value, s.s AS sum, s.children
+        FROM obs o JOIN sums s ON s.k = o.slice_key AND s.p = o.code
+        WHERE o.value IS NOT NULL AND o.value
+              + CASE WHEN o.unit = 'rate' THEN 0.5 * (s.n + 1) / pow(10, o.decimals) ELSE 0 END
+              < s.s - 1e-9""",
+    "SexSum": """
+        WITH t AS (SELECT line, sex_key, value, unit, decimals FROM obs WHERE sex = 'T' AND value IS NOT NULL),
+             m AS (SELECT sex_key, value FROM obs WHERE sex = 'M' AND value IS NOT NULL),
+             f AS (SELECT sex_key, value FROM obs WHERE sex = 'F' AND value IS NOT NULL)
+        SELECT t.line, t.value, m.value AS male, f.value AS female
+        FROM t JOIN m USING (sex_key) JOIN f USING (sex_key)
+        WHERE t.value + CASE WHEN t.unit = 'rate' THEN 1.5 / pow(10, t.decimals) ELSE 0 END
+              < m.value + f.value - 1e-9""",
+    "StageOrder": """
+        WITH s AS (SELECT line, stage_key, stage, stage_rank, value FROM obs
+                   WHERE stage_rank IS NOT NULL AND value IS NOT NULL)
+        SELECT o.line, o.value, o.stage, e.value AS before, e.stage AS earlier
+        FROM s o JOIN s e ON e.stage_key = o.stage_key AND e.stage_rank < o.stage_rank
+        WHERE o.value > e.value""",
+    "YearJump": """
+        WITH y AS (SELECT line, series_key, year, value FROM obs
+                   WHERE year IS NOT NULL AND value IS NOT NULL)
+        SELECT o.line, o.value, p.value AS previous
+        FROM y o JOIN y p ON p.series_key = o.series_key AND p.year = o.year - 1
+        WHERE (o.value >= 20 OR p.value >= 20) AND (o.value > 3 * p.value OR p.value > 3 * o.value)""",
+    "SeriesGap": """
+        WITH ys AS (SELECT DISTINCT series_key, year FROM obs WHERE year IS NOT NULL),
+             g AS (SELECT series_key, year, lag(year) OVER (PARTITION BY series_key ORDER BY year) AS previous
+                   FROM ys)
+        SELECT o.line, o.period AS value, g.previous, g.year
+        FROM obs o JOIN g USING (series_key, year) WHERE g.previous < g.year - 1""",
+}
+
+
+def load_reference(con):
+    """The code lists as DuckDB tables ``ref_cat``, ``ref_anc``, ``ref_area``, ``ref_tag``."""
+    from . import reference
+
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ref_cat'").fetchone()[0]:
+        return
+    cats = reference.categories()
+    _table(con, "ref_cat", code=list(cats), parent=list(cats.values()))
+    anc = reference.ancestors()
+    _table(con, "ref_anc", code=[a[0] for a in anc], ancestor=[a[1] for a in anc],
+           dist=[a[2] for a in anc])
+    _table(con, "ref_area", code=sorted(reference.areas()))
+    tags = [(t, c) for t, codes in reference.tag_codes().items() for c in codes]
+    _table(con, "ref_tag", tag=[t for t, _ in tags], code=[c for _, c in tags])
+
+
+def _table(con, name, **columns):
+    """A table from lists, one per column (one statement: executemany is slow in DuckDB)."""
+    names = list(columns)
+    selects = ", ".join(f"unnest(${i + 1}) AS {n}" for i, n in enumerate(names))
+    con.execute(f"CREATE TABLE {name} AS SELECT {selects}", [columns[n] for n in names])
+
+
+def run(con, rule_ids):
+    """``{rule id: [row dicts]}`` for the rules asked for."""
+    out = {}
+    for rule_id in rule_ids:
+        cursor = con.execute(QUERIES[rule_id])
+        names = [d[0] for d in cursor.description]
+        out[rule_id] = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return out

@@ -1,0 +1,238 @@
+"""A submission file into DuckDB: ``raw`` (the cells as text, with their line) and ``obs`` (one
+normalised observation per row: area, period, category resolved, stage, sex, unit, value, keys).
+
+The dialect (encoding, separator, preamble) is found by :func:`iccs.tables.read_table`. A UTF-8
+CSV whose lines are one row each is then read by DuckDB directly (the fast path); anything else
+(Windows-1252, XLSX, blank lines, cells over several lines) goes through ``read_table`` into a
+temporary UTF-8 copy first, so that row numbers are always those of the file.
+"""
+import os
+import tempfile
+
+from ..errors import InputError
+from ..findings import Finding
+from . import layouts
+
+MAX_BYTES = 1 << 30  # 1 GiB
+SEP = "\x1f"
+_MISSING = ("", ":", "..", "...")
+_STAGES = (("suspect", "suspected"), ("arrest", "suspected"), ("per_susp", "suspected"),
+           ("prosecut", "prosecuted"), ("per_prsc", "prosecuted"), ("convict", "convicted"),
+           ("per_cnv", "convicted"), ("prison", "prison"), ("victim", "victims"), ("offen", "offences"))
+STAGE_RANK = {"suspected": 1, "prosecuted": 2, "convicted": 3}
+
+
+class Submission:
+    """One file read: its layout, columns (as ``c0…cN`` in DuckDB), reader findings, counts."""
+
+    def __init__(self, path, table, layout):
+        self.path, self.table, self.layout = path, table, layout
+        self.columns = list(table.columns)
+        self.findings = []
+        self.rows = self.observations = self.deleted = 0
+
+    def col(self, column):
+        return f"c{self.columns.index(column)}"
+
+    def key_of(self, raw_row):
+        """The observation's dimensions as named in the file, from a ``raw`` row (a dict)."""
+        return {c: raw_row[self.col(c)] for c in self.layout.dimensions}
+
+
+def read(con, path, resolver, max_bytes=MAX_BYTES):
+    """Load ``path`` into the DuckDB connection ``con`` (tables ``raw`` and ``obs``)."""
+    from ..tables import read_table
+
+    path = str(path)
+    if os.path.isfile(path) and os.path.getsize(path) > max_bytes:
+        raise InputError(f"file is {os.path.getsize(path) / 2**30:.1f} GiB, over the limit of "
+                         f"{max_bytes / 2**30:.1f} GiB (split it by year or area)", file=path)
+    table = read_table(path, header_hint=layouts.HEADER_HINT)
+    layout = layouts.detect(table, tag_acronyms=resolver.tag_acronyms)
+    sub = Submission(path, table, layout)
+    _load_raw(con, sub)
+    sub.rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    if not sub.rows:
+        raise InputError("no rows under the header", file=path, row=table.header_line)
+    _normalise(con, sub, resolver)
+    return sub
+
+
+def _load_raw(con, sub):
+    table, path = sub.table, sub.path
+    names = {f"c{i}": "VARCHAR" for i in range(len(sub.columns))}
+    if table.encoding in ("utf-8", "utf-8-sig") and _one_row_per_line(path, table):
+        source = path
+        offset = table.header_line + 1
+    else:
+        source = _transcode(sub)
+        offset = None
+    con.execute("DROP TABLE IF EXISTS raw_in")
+    con.execute("CREATE TABLE raw_in AS SELECT * FROM read_csv(?, delim=?, header=true, skip=?, "
+                "quote='\"', escape='\"', columns=?, null_padding=true, strict_mode=false, "
+                "ignore_errors=false, auto_detect=false)",
+                [source, table.delimiter if offset is not None else ",",
+                 table.header_line - 1 if offset is not None else 0,
+                 names if offset is not None else dict(names, line="BIGINT")])
+    cells = ", ".join(f"trim(coalesce(c{i}, '')) AS c{i}" for i in range(len(sub.columns)))
+    line = f"rowid + {offset}" if offset is not None else "line"
+    con.execute(f"CREATE OR REPLACE TABLE raw AS SELECT {line} AS line, {cells} FROM raw_in")
+    con.execute("DROP TABLE raw_in")
+    if offset is None:
+        os.unlink(source)
+
+
+def _one_row_per_line(path, table):
+    """True when the file has no blank or continued lines: row n is then line header + n."""
+    with open(path, "rb") as f:
+        newlines, last, blank = 0, b"", False
+        while True:
+            chunk = f.read(1 << 24)
+            if not chunk:
+                break
+            newlines += chunk.count(b"\n")
+            if b"\n\n" in chunk or b"\n\r\n" in chunk or (last == b"\n" and chunk[:1] in (b"\n", b"\r")):
+                blank = True
+            if b'"' in chunk and (b'\n"' in chunk or b'"\r\n' in chunk):
+                # a quoted cell may hold a line break: count rows the careful way
+                blank = blank or _quoted_newline(chunk)
+            last = chunk[-1:]
+    if blank:
+        return False
+    lines = newlines + (1 if last not in (b"\n", b"") else 0)
+    return lines >= table.header_line and _head_is_clean(path, table.header_line)
+
+
+def _quoted_newline(chunk):
+    import csv
+    import io
+
+    text = chunk.decode("utf-8", errors="replace")
+    text = text[: text.rfind("\n") + 1]
+    return any("\n" in cell for row in csv.reader(io.StringIO(text)) for cell in row)
+
+
+def _head_is_clean(path, header_line):
+    """No blank line among the preamble (DuckDB's skip counts lines as read_table does)."""
+    with open(path, "rb") as f:
+        for _ in range(header_line):
+            if not f.readline().strip():
+                return False
+    return True
+
+
+def _transcode(sub):
+    """The rows of ``read_table`` into a temporary UTF-8 CSV with their line numbers."""
+    import csv
+
+    fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="iccs-validate-")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([f"c{i}" for i in range(len(sub.columns))] + ["line"])
+        for row in sub.table:
+            writer.writerow([row.get(c, "") for c in sub.columns] + [row.line])
+    return tmp
+
+
+def _normalise(con, sub, resolver):
+    roles, layout = sub.layout.roles, sub.layout
+    col = sub.col
+
+    def cell(role, default="''"):
+        return col(roles[role]) if role in roles else default
+
+    # Categories: each distinct (dimension, category) once, in Python.
+    dim = col(layout.dimension_column) if layout.dimension_column else "''"
+    pairs = con.execute(f"SELECT {dim} AS d, {cell('category')} AS t, min(line) AS first, count(*) "
+                        f"FROM raw GROUP BY ALL").fetchall()
+    resolved = []
+    for d, text, first, n in pairs:
+        r = resolver.resolve(text, d)
+        resolved.append((d, text, r.kind, r.code or None))
+        if r.how and r.code:
+            label = resolver.c[r.code].label("en") if r.code in resolver.codes else ""
+            sub.findings.append(Finding.at(
+                "CategoryResolved", f"read as {r.code} {label} ({r.how})"
+                + (f"; {n} rows" if n > 1 else ""), severity="info", file=sub.path, row=first,
+                column=roles["category"], value=text))
+    from .engine import _table
+
+    con.execute("DROP TABLE IF EXISTS catmap")
+    _table(con, "catmap", d=[r[0] for r in resolved], t=[r[1] for r in resolved],
+           kind=[r[2] for r in resolved], code=[r[3] for r in resolved])
+
+    def key(excluded):
+        parts = [col(c) for c in layout.dimensions if c not in excluded]
+        return f"concat_ws('{SEP}', {', '.join(parts)})" if parts else "''"
+
+    category, sex, indicator, period = (roles.get(r) for r in ("category", "sex", "indicator", "period"))
+    stage_cases = " ".join(f"WHEN lower({cell('indicator')}) LIKE '%{k}%' THEN '{v}'" for k, v in _STAGES)
+    value = cell("value")
+    split = r"'^(\S+)\s+([a-z]{1,3})$'"  # Eurostat: "123 p", ": c"
+    flag_from_value = f"regexp_extract({value}, {split}, 2)"
+    value_text = (f"CASE WHEN regexp_extract({value}, {split}, 1) <> '' "
+                  f"THEN regexp_extract({value}, {split}, 1) ELSE {value} END")
+    action = f"upper({cell('action')}) <> 'D'" if "action" in roles else "true"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE obs AS
+        WITH base AS (
+          SELECT r.line, {cell('area')} AS area, {cell('period')} AS period,
+                 {cell('category')} AS cat_text, m.kind, m.code,
+                 {cell('indicator')} AS indicator,
+                 CASE {stage_cases} ELSE NULL END AS stage,
+                 CASE WHEN upper({cell('sex')}) IN ('T', '_T', 'TOTAL', 'BOTH SEXES', 'ALL') THEN 'T'
+                      WHEN upper({cell('sex')}) IN ('M', 'MALE', 'MALES', 'MEN') THEN 'M'
+                      WHEN upper({cell('sex')}) IN ('F', 'FEMALE', 'FEMALES', 'WOMEN') THEN 'F'
+                      WHEN {cell('sex')} = '' THEN 'T' ELSE NULL END AS sex,
+                 {cell('unit')} AS unit_text,
+                 CASE WHEN upper({cell('unit')}) IN ('', 'NR', 'N', 'NUMBER', 'COUNT', 'COUNTS') THEN 'count'
+                      WHEN upper({cell('unit')}) IN ('P_HTHAB', 'RATE', 'PER_100K')
+                        OR lower({cell('unit')}) LIKE 'rate per 100%000%' THEN 'rate'
+                      ELSE NULL END AS unit,
+                 {value_text} AS value_text,
+                 nullif(concat_ws(' ', nullif({cell('flag')}, ''), nullif({flag_from_value}, '')), '') AS flag,
+                 {cell('source')} AS source,
+                 {key([category])} AS slice_key, {key([sex])} AS sex_key,
+                 {key([indicator, layout.dimension_column])} AS stage_key, {key([period])} AS series_key
+          FROM raw r LEFT JOIN catmap m ON m.d = {dim} AND m.t = {cell('category')}
+          WHERE {action}
+        ), parsed AS (
+          SELECT *, {_number('value_text')} AS num,
+                 value_text IN ({", ".join(repr(m) for m in _MISSING)}) AS missing FROM base
+        )
+        SELECT *, TRY_CAST(num AS DOUBLE) AS value,
+               CASE stage WHEN 'suspected' THEN 1 WHEN 'prosecuted' THEN 2 WHEN 'convicted' THEN 3 END AS stage_rank,
+               CASE WHEN num LIKE '%.%' THEN length(num) - strpos(num, '.') ELSE 0 END AS decimals,
+               CASE WHEN regexp_full_match(period, '\\d{{4}}') THEN CAST(period AS INTEGER) END AS year
+        FROM parsed
+    """)
+    sub.observations = con.execute("SELECT count(*) FROM obs").fetchone()[0]
+    sub.deleted = sub.rows - sub.observations
+    reformatted = con.execute("SELECT count(*), min(line), arg_min(value_text, line) FROM obs "
+                              "WHERE num IS NOT NULL AND num <> value_text").fetchone()
+    if reformatted[0]:
+        sub.findings.append(Finding.at(
+            "NumberFormat", f"{reformatted[0]} value(s) written with a thousands separator or a "
+            f"decimal comma were read as numbers (the first: {reformatted[2]!r})", severity="info",
+            file=sub.path, row=reformatted[1], column=roles["value"], value=reformatted[2]))
+    if layout.tags:
+        parts = " UNION ALL ".join(f"SELECT line, '{t}' AS tag, {col(c)} AS value, '{c}' AS col FROM raw"
+                                   for c, t in layout.tags.items())
+        con.execute(f"CREATE OR REPLACE TABLE tags AS {parts}")
+    else:
+        con.execute("CREATE OR REPLACE TABLE tags (line BIGINT, tag VARCHAR, value VARCHAR, col VARCHAR)")
+
+
+def _number(t):
+    """SQL: the text of a number as DuckDB reads it, or NULL when it is missing or not a number.
+    Thousands separators (space, ',' or '.') and a decimal comma are read (see docs)."""
+    missing = ", ".join(f"'{m}'" for m in _MISSING)
+    return f"""CASE
+      WHEN {t} IN ({missing}) THEN NULL
+      WHEN regexp_full_match({t}, '-?\\d+(\\.\\d+)?') THEN {t}
+      WHEN regexp_full_match({t}, '-?\\d{{1,3}}([ \\x{{a0}}\\x{{202f}}]\\d{{3}})+([.,]\\d+)?')
+        THEN replace(regexp_replace({t}, '[ \\x{{a0}}\\x{{202f}}]', '', 'g'), ',', '.')
+      WHEN regexp_full_match({t}, '-?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?') THEN replace({t}, ',', '')
+      WHEN regexp_full_match({t}, '-?\\d{{1,3}}(\\.\\d{{3}})+(,\\d+)?') THEN replace(replace({t}, '.', ''), ',', '.')
+      WHEN regexp_full_match({t}, '-?\\d+,\\d+') THEN replace({t}, ',', '.')
+      ELSE NULL END"""
