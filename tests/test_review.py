@@ -78,8 +78,36 @@ def test_json_suggestions(files):
     offences = read_suggestions(files / "s.json")
     assert [o.code for o in offences] == ["N1", "N2", "N4"]
     assert offences[0].family == "Against persons"
-    assert offences[0].suggestions[1].evidence_text() == "exclusion: attempted intentional homicide (via 0101)"
+    assert offences[0].suggestions[1].evidence_text() == "0101 excludes 'attempted intentional homicide' → here"
     assert offences[2].suggestions == []
+
+
+def test_both_forms_of_iccs_map_suggest_read_alike(tmp_path):
+    """The suggestions as the suggest command writes them (its own record types and writers),
+    CSV and JSON, give the same offences, evidence text and decided marks."""
+    from iccs import render
+    from iccs.mapping.suggest import DECIDED
+    from iccs.mapping.types import CSV_COLUMNS, Evidence, Offence, Suggestion, rows
+
+    written = [
+        Offence("101", "Homicidio", suggestions=[
+            Suggestion(1, "0101", "Homicidio intencional", 0.8123, [
+                Evidence("index term", "asesinato", "es"),
+                Evidence("exclusion", "tentativa de homicidio intencional " * 4, "es", "0101")]),
+            Suggestion(2, "0102", "Tentativa de homicidio intencional", 0.1, [])]),
+        Offence("102", "Estafa", decided=True, suggestions=[
+            Suggestion(1, "0701", "Fraude", 1.0, [Evidence("accepted", DECIDED, "es")])]),
+    ]
+    (tmp_path / "s.csv").write_text(render.render(rows(written), CSV_COLUMNS, "csv"), encoding="utf-8")
+    (tmp_path / "s.json").write_text(render.to_json([o.to_dict() for o in written]), encoding="utf-8")
+    from_csv, from_json = read_suggestions(tmp_path / "s.csv"), read_suggestions(tmp_path / "s.json")
+    for read in (from_csv, from_json):
+        assert [(o.code, o.decided) for o in read] == [("101", False), ("102", True)]
+        assert [(s.rank, s.iccs_code, s.score) for s in read[0].suggestions] == [(1, "0101", 0.8123),
+                                                                                  (2, "0102", 0.1)]
+    for mine, theirs in zip(from_csv + from_json, written + written):
+        assert [s.evidence_text() for s in mine.suggestions] == [s.evidence_text() for s in theirs.suggestions]
+    assert from_json[0].top.evidence_lines()[1].startswith("0101 excludes 'tentativa")
 
 
 @pytest.mark.parametrize("name, text, message", [
@@ -97,10 +125,15 @@ def test_json_suggestions(files):
     ("s.json", '[{"label": "x"}]', "offence 1 has no national_code"),
     ("s.json", '[{"national_code": "A"}, {"national_code": "A"}]', "'A' appears twice"),
     ("s.json", '[{"national_code": "A", "suggestions": [{"rank": 1, "score": 1}]}]', "has no iccs_code"),
+    ("s.json", '[{"national_code": "A", "suggestions": [{"iccs_code": "0101", "score": "x"}]}]',
+     "suggestion 1 of 'A': score 'x' is not a number"),
+    ("s.json", '[{"national_code": "A", "suggestions": [{"iccs_code": "0101", "evidence": "text"}]}]',
+     "evidence is not a list"),
+    ("s.json", b'[{"national_code": "\xe9"}]', "not UTF-8"),
 ])
 def test_bad_suggestions(tmp_path, name, text, message):
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     with pytest.raises(InputError) as e:
         read_suggestions(path)
     assert message in str(e.value) and str(path) in str(e.value)
@@ -258,3 +291,15 @@ def test_reviewer_defaults_to_the_user(files, classification, monkeypatch):
     monkeypatch.setenv("USER", "someone")
     review = Review(read_suggestions(files / "s.json"), files / "t.csv", classification=classification)
     assert review.reviewer == "someone"
+
+
+def test_rows_written_meanwhile_by_someone_else_are_kept(files, classification):
+    one = build(files / "s.csv", files / "t.csv", offences=files / "o.csv", reviewer="ana",
+                classification=classification)
+    two = build(files / "s.csv", files / "t.csv", offences=files / "o.csv", reviewer="bo",
+                classification=classification)
+    one.decide("0101")  # N1
+    two.go(1)
+    two.decide("0701")  # N2, by a review that started before N1 was decided
+    assert [(m.national_code, m.reviewer) for m in load_table(files / "t.csv")] == [("N1", "ana"), ("N2", "bo")]
+    assert two.decided == 2

@@ -11,5 +11,5 @@
 The table is the one of :mod:`iccs.correspondence.table` (``load_table``/``save_table``).
 Textual is imported only by :mod:`.app`.
 """
-from .inputs import Evidence, Offence, Suggestion, read_offences, read_suggestions  # noqa: F401
+from .inputs import Offence, Suggestion, read_offences, read_suggestions  # noqa: F401
 from .session import Review, ReviewError, build, parse_tags  # noqa: F401

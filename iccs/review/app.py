@@ -32,7 +32,7 @@ class ReviewApp(App):
     #offence { height: auto; max-height: 9; padding: 0 1; background: $boost; }
     #body { height: 1fr; }
     #left { width: 45%; }
-    #candidates { height: 2fr; }
+    #candidates { height: 2fr; text-wrap: nowrap; text-overflow: ellipsis; }
     #evidence { height: 1fr; padding: 0 1; border-top: solid $primary; }
     #iccs { width: 55%; padding: 0 1; border-left: solid $primary; }
     #decision { height: auto; padding: 0 1; background: $boost; }
@@ -99,7 +99,7 @@ class ReviewApp(App):
         if offence.family:
             head.append(f"   [{offence.family}]", style="dim")
         if offence.decided:
-            head.append(f"   (decided before: {offence.decided})", style="italic")
+            head.append("   (decided in the accepted table given to suggest)", style="italic")
         if offence.description:
             head.append("\n" + offence.description)
         self.query_one("#offence", Static).update(head)
@@ -108,7 +108,7 @@ class ReviewApp(App):
         for c in candidates:
             rank = f"{c.rank}." if c.rank is not None else "+ "
             score = f"{c.score:6.2f}" if c.score is not None else "      "
-            line = Text(f"{rank:>3} {c.code:<7}{score}  ")
+            line = Text(f"{rank:>3} {c.code:<7}{score}  ", no_wrap=True, overflow="ellipsis")
             line.append(c.label)
             options.append(Option(line))
         self.candidates_list.set_options(options)
@@ -139,8 +139,8 @@ class ReviewApp(App):
                 c = candidates[index]
                 if c.evidence:
                     evidence.append("Evidence\n", style="bold")
-                    for e in c.evidence:
-                        evidence.append(f"• {e}\n")
+                    for line in c.evidence:
+                        evidence.append(f"• {line}\n")
                 elif c.rank is None:
                     evidence.append("Found or typed by the reviewer: not a suggestion.", style="italic")
         else:
@@ -352,7 +352,7 @@ class ReviewApp(App):
         self._hits = hits
         options = []
         for h in hits:
-            line = Text(f"  {h.category.code:<7}{h.score:6.2f}  ")
+            line = Text(f"  {h.category.code:<7}{h.score:6.2f}  ", no_wrap=True, overflow="ellipsis")
             line.append(h.category.label(self.review.lang))
             options.append(Option(line))
         self.candidates_list.set_options(options)

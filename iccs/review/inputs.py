@@ -16,25 +16,11 @@ from dataclasses import dataclass, field
 
 from ..classification import normalize_code
 from ..errors import InputError
+from ..mapping.types import Evidence  # the one record of evidence, as ``iccs map suggest`` makes it
+
+DECIDED = "accepted: decided in the accepted table"  # how the suggest CSV marks a decided offence
 
 SUGGESTION_COLUMNS = ("national_code", "rank", "iccs_code", "iccs_label", "score", "evidence")
-
-
-@dataclass
-class Evidence:
-    """One piece of evidence for a suggestion: which ICCS text matched (``kind``: label, index,
-    inclusion, definition, exclusion, accepted, …), the text, its language, and ``via`` (the
-    category whose exclusion sent the offence here, or the decided offence it resembles)."""
-
-    kind: str = ""
-    text: str = ""
-    lang: str = ""
-    via: str = ""
-
-    def __str__(self):
-        head = f"{self.kind}: " if self.kind else ""
-        tail = f" (via {self.via})" if self.via else ""
-        return f"{head}{self.text}{tail}"
 
 
 @dataclass
@@ -43,11 +29,17 @@ class Suggestion:
     iccs_code: str
     iccs_label: str = ""
     score: float = 0.0
-    evidence: list = field(default_factory=list)  # of Evidence
+    evidence: list = field(default_factory=list)  # of Evidence (from the JSON)
+    evidence_line: str = ""  # the evidence as the CSV gives it, in one line
 
     def evidence_text(self):
-        """The evidence in one line, as the table's ``evidence`` column keeps it."""
-        return " | ".join(str(e) for e in self.evidence)
+        """The evidence in one line, as the suggest CSV writes it and the table's ``evidence``
+        column keeps it (``index term 'asesinato'; 0102 excludes '…' → here``)."""
+        return self.evidence_line or "; ".join(e.brief() for e in self.evidence)
+
+    def evidence_lines(self):
+        """The evidence, one item a line, for the screen."""
+        return [e.brief() for e in self.evidence] if self.evidence else [self.evidence_line] if self.evidence_line else []
 
 
 @dataclass
@@ -58,7 +50,7 @@ class Offence:
     label: str = ""
     description: str = ""
     family: str = ""
-    decided: str = ""  # what the suggester marked as already decided (from --accepted), if anything
+    decided: bool = False  # the suggester took the code from its accepted decisions (--accepted)
     suggestions: list = field(default_factory=list)  # of Suggestion, by rank
 
     @property
@@ -155,10 +147,11 @@ def _read_csv(path):
         if any(s.rank == rank for s in offence.suggestions):
             raise InputError(f"rank {rank} of {code!r} appears twice", file=path, row=row.line,
                              column=names["rank"])
-        evidence = [Evidence(text=cell("evidence"))] if cell("evidence") else []
+        if cell("evidence").startswith(DECIDED):
+            offence.decided = True
         offence.suggestions.append(Suggestion(rank, normalize_code(cell("iccs_code")), cell("iccs_label"),
                                               _score(cell("score"), path, row.line, names["score"]),
-                                              evidence))
+                                              evidence_line=cell("evidence")))
     if not offences:
         raise InputError("no suggestions (the file has a header and nothing else)", file=path)
     for o in offences.values():
@@ -191,9 +184,8 @@ def _read_json(path):
         if code in seen:
             raise InputError(f"national code {code!r} appears twice ({where})", file=path)
         seen.add(code)
-        decided = item.get("decided") or ""
         offence = Offence(code, _text(item.get("label")), _text(item.get("description")),
-                          _text(item.get("family")), decided if isinstance(decided, str) else "yes")
+                          _text(item.get("family")), item.get("decided") is True)
         suggestions = item.get("suggestions") or []
         if not isinstance(suggestions, list):
             raise InputError(f"suggestions of {code!r} are not a list", file=path)
@@ -204,24 +196,19 @@ def _read_json(path):
             rank = _int(s.get("rank", j), path, None, None, where)
             score = _score(s.get("score", 0), path, None, None, where)
             offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]), _text(s.get("iccs_label")),
-                                                  score, _evidence(s.get("evidence"))))
+                                                  score, _evidence(s.get("evidence"), path, where)))
         offence.suggestions.sort(key=lambda s: s.rank)
         offences.append(offence)
     return offences
 
 
-def _evidence(value):
+def _evidence(value, path, where):
     if not value:
         return []
-    if isinstance(value, str):
-        return [Evidence(text=value)]
-    out = []
-    for e in value if isinstance(value, list) else [value]:
-        if isinstance(e, dict):
-            out.append(Evidence(*(_text(e.get(k)) for k in ("kind", "text", "lang", "via"))))
-        else:
-            out.append(Evidence(text=_text(e)))
-    return out
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise InputError(f"{where}: evidence is not a list of {{kind, text, lang, via}}", file=path)
+    return [Evidence(_text(e.get("kind")), _text(e.get("text")), _text(e.get("lang")), _text(e.get("via")) or None)
+            for e in value]
 
 
 def _text(value):

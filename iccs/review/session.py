@@ -63,7 +63,7 @@ class Candidate:
     label: str = ""
     rank: int = None
     score: float = None
-    evidence: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # lines of text
 
 
 def parse_tags(text, classification):
@@ -108,13 +108,7 @@ class Review:
         self.offences = list(offences)
         if order == "confidence":
             self.offences.sort(key=lambda o: o.confidence)
-        self._rows = {}  # national code -> [Mapping] of this list's offences
-        self._others = []  # rows of national codes not in the list: kept as they are
-        for m in load_table(self.table, missing_ok=True):
-            if m.national_code in self._input_order:
-                self._rows.setdefault(m.national_code, []).append(m)
-            else:
-                self._others.append(m)
+        self._read()
         self._drafts = {}
         self._extra = {}  # national code -> codes found by search or typed
         self._undo = []  # (national code, rows before, position before)
@@ -178,7 +172,7 @@ class Review:
         """The suggestions by rank, then the codes found or typed and the codes decided that are
         not among them."""
         offence = offence or self.current
-        out = [Candidate(s.iccs_code, s.iccs_label or self._label(s.iccs_code), s.rank, s.score, s.evidence)
+        out = [Candidate(s.iccs_code, s.iccs_label or self._label(s.iccs_code), s.rank, s.score, s.evidence_lines())
                for s in offence.suggestions]
         seen = {c.code for c in out}
         for code in self._extra.get(offence.code, []) + [m.iccs_code for m in self._rows.get(offence.code, [])]:
@@ -296,8 +290,20 @@ class Review:
             self._undo.pop()
             raise
 
+    def _read(self):
+        """The table as it is on disk now: rows of the list's offences by code, and the others."""
+        self._rows = {}  # national code -> [Mapping] of this list's offences
+        self._others = []  # rows of national codes not in the list: kept as they are
+        for m in load_table(self.table, missing_ok=True):
+            if m.national_code in self._input_order:
+                self._rows.setdefault(m.national_code, []).append(m)
+            else:
+                self._others.append(m)
+
     def _store(self, code, rows):
-        before = self._rows.get(code)
+        """Set the rows of one offence and write the table. The table is read again first, so
+        that rows changed meanwhile by someone else (another review, a spreadsheet) are kept."""
+        self._read()
         if rows:
             self._rows[code] = list(rows)
         else:
@@ -305,10 +311,7 @@ class Review:
         try:
             self.save()
         except BaseException:  # the table on disk is unchanged: so is the review
-            if before:
-                self._rows[code] = before
-            else:
-                self._rows.pop(code, None)
+            self._read()
             raise
 
     def save(self):
