@@ -1,0 +1,123 @@
+"""HTML pages of the server: the landing page (sections and a query form), a category (label,
+path, definition, notes and the categories its notes cite, in English and Spanish) and any other
+resource of the graph (its statements). Links are relative, so a page works wherever it is served."""
+from html import escape
+
+from .. import namespaces as ns
+
+STYLE = """body{font:16px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
+a{color:#0b5394}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.5em}
+.code{font-family:ui-monospace,monospace;color:#555}.cols{display:grid;grid-template-columns:1fr 1fr;gap:2em}
+textarea{width:100%;font-family:ui-monospace,monospace}table{border-collapse:collapse}
+td{border-top:1px solid #ddd;padding:.2em .6em;vertical-align:top}footer{margin-top:3em;color:#666;font-size:.85em}"""
+
+SOURCE = ("Text reproduced from UNODC, International Classification of Crime for Statistical "
+          "Purposes, Version 1.0 (2015), with acknowledgement of the source.")
+
+
+def _page(title, body, alternates=()):
+    links = "".join(f'<link rel="alternate" type="{t}" href="{escape(h)}">' for t, h in alternates)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title>{links}<style>{STYLE}</style></head><body>{body}"
+            f"<footer>{escape(SOURCE)} · <a href=\"/\">ICCS</a> · <a href=\"/sparql\">SPARQL</a>"
+            f"</footer></body></html>").encode("utf-8")
+
+
+def _path(iri):
+    return iri[len(ns.BASE) - 1:] if iri.startswith(ns.BASE) else iri
+
+
+def _link(category, lang="en"):
+    return (f'<a href="{_path(ns.category_iri(category.code))}"><span class="code">'
+            f"{escape(category.code)}</span> {escape(category.label(lang))}</a>")
+
+
+EXAMPLE = """SELECT ?code ?label WHERE {
+  ?c skos:broader+ ?s . ?s skos:notation "07" .
+  ?c skos:notation ?code ; skos:prefLabel ?label . FILTER(LANG(?label) = "en")
+} ORDER BY ?code"""
+
+
+def landing(classification):
+    sections = "".join(f"<li>{_link(s)} · <i>{escape(s.label('es'))}</i></li>"
+                       for s in classification.sections())
+    body = (f"<h1>{escape(classification.title('en'))}</h1>"
+            f"<p>{escape(classification.title('es'))}</p>"
+            f"<h2>Sections</h2><ul>{sections}</ul>"
+            "<h2>Query</h2><p>SPARQL 1.1 at <code>/sparql</code> (GET or POST; results by "
+            "<code>Accept</code>). The prefixes rdf, rdfs, xsd, owl, skos, xkos, dcterms, prov, "
+            "iccs, qb and sh are predeclared.</p>"
+            '<form action="/sparql" method="post">'
+            f'<textarea name="query" rows="8">{escape(EXAMPLE)}</textarea>'
+            '<p><label>Results as <select name="format"><option>json</option><option>xml</option>'
+            "<option>csv</option><option>tsv</option></select></label> "
+            '<button type="submit">Run</button></p></form>')
+    return _page("ICCS v1.0", body, [("text/turtle", "/1.0")])
+
+
+def category(c):
+    iri = ns.category_iri(c.code)
+    cols = []
+    for lang, name in (("en", "English"), ("es", "Español")):
+        parts = [f'<div lang="{lang}"><h2>{name}</h2>']
+        parts.append(f"<p><b>{escape(c.label(lang))}</b></p>")
+        for title, value in (("Definition" if lang == "en" else "Definición", c.definition(lang)),
+                             ("Inclusions" if lang == "en" else "Inclusiones", c.inclusions(lang)),
+                             ("Exclusions" if lang == "en" else "Exclusiones", c.exclusions(lang))):
+            if value:
+                parts.append(f"<h3>{title}</h3><p>{escape(value)}</p>")
+        terms = c.index_terms(lang)
+        if terms:
+            parts.append(f"<h3>{'Index terms' if lang == 'en' else 'Índice'}</h3><p>"
+                         + "; ".join(escape(t) for t in terms) + "</p>")
+        notes = c.footnotes(lang)
+        if notes:
+            parts.append("<h3>" + ("Footnotes" if lang == "en" else "Notas") + "</h3><ol>" + "".join(
+                f'<li value="{n}">{escape((t + ": ") if t else "")}{escape(x)}</li>' for n, t, x in notes)
+                + "</ol>")
+        parts.append("</div>")
+        cols.append("".join(parts))
+
+    def links(title, items):
+        items = [x for x in items]
+        if not items:
+            return ""
+        return f"<h2>{title}</h2><ul>" + "".join(
+            f"<li>{_link(x) if hasattr(x, 'code') else escape(str(x))}</li>" for x in items) + "</ul>"
+
+    path = " › ".join(_link(a) for a in c.path[:-1])
+    body = (f'<p>{path}</p><h1><span class="code">{escape(c.code)}</span> {escape(c.label("en"))}</h1>'
+            f'<p>{escape(c.level)} · <code>{escape(iri)}</code></p>'
+            f'<div class="cols">{"".join(cols)}</div>'
+            + links("Subcategories", c.children)
+            + links("The exclusions send acts to", c.excludes)
+            + links("Refers to", c.refers_to))
+    here = _path(iri)
+    return _page(f"ICCS {c.code} {c.label('en')}", body,
+                 [("text/turtle", here), ("application/ld+json", here)])
+
+
+def resource(iri, result):
+    """A generic page: the statements about ``iri`` (a Result of triples)."""
+    import pyoxigraph as ox
+
+    rows = []
+    for t in sorted(result.triples, key=lambda t: (t.predicate.value, str(t.object))):
+        obj = t.object
+        if isinstance(obj, ox.NamedNode):
+            value = f'<a href="{escape(_path(obj.value))}">{escape(obj.value)}</a>'
+        elif isinstance(obj, ox.Literal):
+            value = escape(obj.value) + (f' <span class="code">@{obj.language}</span>' if obj.language else "")
+        else:
+            value = escape(str(obj))
+        rows.append(f"<tr><td>{escape(_short(t.predicate.value))}</td><td>{value}</td></tr>")
+    body = f"<h1>{escape(iri)}</h1><table>{''.join(rows)}</table>"
+    return _page(iri, body, [("text/turtle", _path(iri))])
+
+
+def _short(iri):
+    for prefix, base in ns.PREFIXES.items():
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
