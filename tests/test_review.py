@@ -151,11 +151,13 @@ def test_bad_input_is_one_line_and_exit_2(files, tmp_path):
     ]
     (tmp_path / "t.csv").write_text("national_code,iccs_code\nN1,0101\n")  # no relation column
     cases.append([str(files / "s.csv"), "--table", str(tmp_path / "t.csv")])
+    cases.append([str(files / "s.csv"), "--table", str(tmp_path / "new.csv")])  # good input, no terminal
     for args in cases:
         result = runner.invoke(cli, ["map", "review", *args])
         assert result.exit_code == 2, (args, result.output)
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.output)
+    assert "run it in a terminal" in result.output
 
 
 # -- decisions ------------------------------------------------------------------------------------
@@ -303,3 +305,13 @@ def test_rows_written_meanwhile_by_someone_else_are_kept(files, classification):
     two.decide("0701")  # N2, by a review that started before N1 was decided
     assert [(m.national_code, m.reviewer) for m in load_table(files / "t.csv")] == [("N1", "ana"), ("N2", "bo")]
     assert two.decided == 2
+
+
+def test_a_suggested_code_the_iccs_does_not_have_is_refused(tmp_path, classification):
+    (tmp_path / "s.csv").write_text("national_code,rank,iccs_code,iccs_label,score,evidence\n"
+                                    "N1,1,0999,Made up,0.9,\nN1,2,0101,Intentional homicide,0.5,\n")
+    review = build(tmp_path / "s.csv", tmp_path / "t.csv", classification=classification)
+    with pytest.raises(ReviewError, match="unknown ICCS code '0999'"):
+        review.decide(review.candidates()[0].code)
+    review.decide("0101")
+    assert load_table(tmp_path / "t.csv")[0].method == "corrected"

@@ -164,6 +164,11 @@ class ReviewApp(App):
                 if body:
                     text.append(f"\n{title}\n", style="bold")
                     text.append(body + "\n")
+            notes = category.footnotes(lang)
+            if notes:
+                text.append("\nNotes\n", style="bold")
+                for number, term, body in notes:
+                    text.append(f"{number}. " + (f"{term}: " if term else "") + body + "\n")
             if category.children:
                 text.append("\nSubcategories\n", style="bold")
                 for child in category.children:

@@ -29,10 +29,16 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
     mapping, / search the ICCS, c type a code, r relation, t tags, n note, s skip, b back,
     u undo, q quit.
     """
+    import sys
+
+    from ..errors import ICCSError
     from .session import build
 
     session = build(suggestions, table, offences=offences, code_col=code_col, label_col=label_col,
                     description_col=description_col, order=order, reviewer=reviewer, lang=lang)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ICCSError("the review is interactive: run it in a terminal (standard input and output "
+                        "are not one)")
     from .app import ReviewApp
 
     ReviewApp(session).run()
