@@ -82,7 +82,7 @@ class Resolver:
             found = self._one(candidate)
             if found:
                 code, what = found
-                part = "" if i == 0 else (" (the part after ':')" if i == 1 else " (the part before ':')")
+                part = "" if i == 0 else (", the part after ':'" if i == 1 else ", the part before ':'")
                 tagged = f", tag {tag}" if tag else ""
                 return Resolution("name", code, f"{what}{part}{tagged}")
         return Resolution("name")

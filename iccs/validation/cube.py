@@ -26,8 +26,8 @@ def observation_iri(path, line):
 
 def line_of(focus):
     """The row of a focus IRI (or of its shortened form), or 0."""
-    _, _, fragment = str(focus).strip("<>").rpartition("#row=")
-    return int(fragment) if fragment.isdigit() else 0
+    _, found, fragment = str(focus).strip("<>").rpartition("#row=")
+    return int(fragment) if found and fragment.isdigit() else 0
 
 
 def to_graph(con, sub):
