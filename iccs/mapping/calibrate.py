@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 # (bias, raw score, lead over the next, share of the first), fitted by fit_default
 DEFAULTS = {
-    False: (-1.0, 1.0, 1.0, 1.0),
-    True: (-1.0, 1.0, 1.0, 1.0),
+    False: (-7.1759, 0.178, 0.5765, 5.4477),  # cold: no accepted decisions
+    True: (-8.4548, 0.0886, 0.3047, 7.0042),  # warm: fewer than MIN_DECISIONS accepted
 }
 
 
@@ -35,6 +35,39 @@ class Calibration:
 
 def default(warm=False):
     return Calibration(DEFAULTS[bool(warm)])
+
+
+def samples(offences, gold):
+    """Training samples from ranked offences and their right codes: (scores, index, right)."""
+    out = []
+    for o in offences:
+        truth = gold.get(o.national_code)
+        if truth is None or o.decided or not o.suggestions:
+            continue
+        raw = [s.raw for s in o.suggestions]
+        out += [(raw, i, s.iccs_code == truth) for i, s in enumerate(o.suggestions)]
+    return out
+
+
+MIN_DECISIONS = 30
+MAX_DECISIONS = 100  # a sample of this many is enough for four coefficients
+
+
+def from_decisions(decisions, rank_one):
+    """A Calibration fitted on accepted decisions, each ranked with the others as memory
+    (leave-one-out); None when there are fewer than MIN_DECISIONS or they are all of one answer.
+    ``rank_one(offence)`` → its suggestions with the offence itself left out of the memory."""
+    if len(decisions) < MIN_DECISIONS:
+        return None
+    step = max(1, math.ceil(len(decisions) / MAX_DECISIONS))
+    data = []
+    for o, code in decisions[::step]:
+        suggestions = rank_one(o)
+        raw = [s.raw for s in suggestions]
+        data += [(raw, i, s.iccs_code == code) for i, s in enumerate(suggestions)]
+    if not any(ok for _, _, ok in data) or all(ok for _, _, ok in data):
+        return None
+    return fit(data)
 
 
 def fit(samples, l2=1e-3, iterations=50):
@@ -75,3 +108,21 @@ def _solve(a, b):
                 f = m[r][col] / m[col][col]
                 m[r] = [x - f * y for x, y in zip(m[r], m[col])]
     return [m[i][n] / m[i][i] if abs(m[i][i]) > 1e-12 else 0.0 for i in range(n)]
+
+
+def fit_default(path, lang="es", folds=10):
+    """The coefficients of ``DEFAULTS`` fitted on a gold table (national_code, label,
+    description, family, iccs): cold from the ICCS alone, warm from ``folds``-fold suggestions
+    with the other folds accepted. Returns {False: coef, True: coef}; paste them into DEFAULTS."""
+    from .. import load
+    from .folds import suggest_folds
+    from .inputs import read_decisions
+    from .suggest import suggest
+
+    c = load()
+    rows = read_decisions(path, c)
+    gold = {r["national_code"]: r["iccs_code"] for r in rows}
+    cold = suggest(rows, lang=lang, classification=c, calibration=Calibration((0.0, 1.0, 0.0, 0.0)))
+    warm = suggest_folds(rows, gold, folds=folds, lang=lang, classification=c,
+                         calibration=Calibration((0.0, 1.0, 0.0, 0.0)))
+    return {False: fit(samples(cold, gold)).coef, True: fit(samples(warm, gold)).coef}

@@ -60,7 +60,8 @@ def _suggestions_text(offences, fmt):
                    "rest; rows of INPUT among them come back decided.")
 @click.option("--gold", type=click.Path(dir_okay=True),
               help="A reviewed table (national_code, iccs_code): print the evaluation of the "
-                   "suggestions against it (the suggestions go to -o, if given).")
+                   "suggestions against it (text, or JSON with --format json); the suggestions go "
+                   "to -o, if given, as JSON when its name ends .json, else CSV.")
 @click.option("--folds", type=click.IntRange(2, 1000), default=None,
               help="With --gold: the warm setting, each fold suggested with the gold codes of the "
                    "other folds as accepted decisions (never a row's own).")
@@ -100,8 +101,8 @@ def suggest(input, output, top, lang, fmt, code_col, label_col, description_col,
     if truth is None:
         _emit(_suggestions_text(ranked, fmt), output)
         return
-    if output:
-        _emit(_suggestions_text(ranked, fmt), output)
+    if output:  # in the format its name says; --format is the evaluation's
+        _emit(_suggestions_text(ranked, "json" if output.lower().endswith(".json") else "csv"), output)
     result = evaluate(truth, ranked, top=top)
     click.echo(out.to_json(result.to_dict()) if fmt == "json" else result.to_text())
 

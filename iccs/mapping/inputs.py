@@ -116,12 +116,20 @@ def read_gold(path, classification):
     return gold
 
 
+def _is_json(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+    except OSError:
+        return False
+
+
 def read_suggestions(path):
     """Suggestions written by ``iccs map suggest`` (its CSV or JSON) as Offence objects."""
     _check_size(path)
-    if str(path).lower().endswith(".json"):
+    if _is_json(path):
         try:
-            with open(path, encoding="utf-8") as f:
+            with open(path, encoding="utf-8-sig") as f:
                 data = json.load(f)
             return [Offence(str(d["national_code"]), d.get("label", ""), d.get("description", ""),
                             d.get("family", ""), decided=bool(d.get("decided")),

@@ -12,7 +12,7 @@
 4. With accepted decisions (``Memory``), similar national offences, the same national chapter
    and the same article add evidence for the codes they were given.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .text import article_key, terms
 from .types import Evidence
@@ -21,51 +21,85 @@ from .types import Evidence
 @dataclass(frozen=True)
 class Params:
     label_weight: float = 1.0
-    description_weight: float = 0.4
+    description_weight: float = 0.6
     family_weight: float = 0.15
     kinds: tuple = (("label", 1.0), ("index term", 1.0), ("inclusion", 1.0), ("definition", 0.5),
                     ("exclusion", 0.5))
     decay: tuple = (1.0, 0.5, 0.25)  # weights of a code's best, second, third pieces
-    against: float = 0.0  # how much a matching exclusion counts against the excluding category
+    strong: float = 0.5  # an exclusion item matching this share of the query names the offence
+    against: float = 0.5  # how much a matching exclusion counts against the excluding category
+    context: float = 0.2  # weight of the share of all evidence that falls in the code's section
     siblings: float = 0.9  # a runner-up sibling this close to the first: suggest their parent
     spread: float = 0.2  # share of the runner-up's score the parent adds to the first's
     neighbours: int = 5  # accepted offences that vote
     accepted_weight: float = 0.5
     family_prior: float = 0.3
     article_weight: float = 0.6
+    tree_vote: float = 0.3  # a neighbour's vote for every code of its section and division
+    family_vote: float = 0.3  # the family's
 
 
-def query(offence, lang, p):
-    q = {}
+def parts(offence, lang, p):
+    """The offence as weighted queries (term → count): its label, description and family, each
+    normalised apart, so that a long legal text does not drown the name of the offence."""
+    out = []
     for text, w in ((offence.label, p.label_weight), (offence.description, p.description_weight),
                     (offence.family, p.family_weight)):
+        q = {}
         for t in terms(text, lang):
-            q[t] = q.get(t, 0.0) + w
-    return q
+            q[t] = q.get(t, 0.0) + 1.0
+        if q and w:
+            out.append((q, w))
+    return out
 
 
-def iccs_evidence(corpus, q, p):
+def similarity(index, queries):
+    """Document → weighted sum over the queries of its BM25 score as a share of the query's mass."""
+    total = {}
+    for q, w in queries:
+        mass = index.mass(q)
+        if not mass:
+            continue
+        for i, s in index.scores(q).items():
+            total[i] = total.get(i, 0.0) + w * s / mass
+    return total
+
+
+def iccs_evidence(corpus, queries, p):
     """code → list of Evidence from the ICCS texts, best first."""
-    mass = corpus.index.mass(q)
-    if not mass:
-        return {}
     kinds = dict(p.kinds)
     found = {}
-    for i, s in corpus.index.scores(q).items():
+    for i, s in similarity(corpus.index, queries).items():
         code, kind, lang, text, via = corpus.pieces[i]
-        found.setdefault(code, []).append(Evidence(kind, text, lang, via, kinds[kind] * s / mass))
+        found.setdefault(code, []).append(Evidence(kind, text, lang, via, kinds[kind] * s))
     for ev in found.values():
         ev.sort(key=lambda e: -e.weight)
     return found
 
 
 def own_scores(evidence, p):
+    """code → its best pieces summed with falling weights; an exclusion item that names the
+    offence well (at least ``p.strong`` of its query) counts against the category excluding it."""
     scores = {code: sum(d * e.weight for d, e in zip(p.decay, ev)) for code, ev in evidence.items()}
+    strong = p.strong * dict(p.kinds)["exclusion"]
     for ev in evidence.values():
         for e in ev:
-            if e.kind == "exclusion" and e.via:
+            if e.kind == "exclusion" and e.via and e.weight >= strong:
                 scores[e.via] = scores.get(e.via, 0.0) - p.against * e.weight
     return scores
+
+
+def with_context(own, p):
+    """Each code's score plus ``p.context`` times the share of all evidence in its section: a
+    candidate whose neighbours in the tree also match is more likely than a lone match."""
+    if not p.context:
+        return own
+    sections = {}
+    for code, s in own.items():
+        if s > 0:
+            sections[code[:2]] = sections.get(code[:2], 0.0) + s
+    total = sum(sections.values()) or 1.0
+    return {code: s + p.context * sections.get(code[:2], 0.0) / total for code, s in own.items()}
 
 
 def choose_level(classification, ranked, p):
@@ -78,6 +112,8 @@ def choose_level(classification, ranked, p):
     (first, s1), (second, s2) = ranked[0], ranked[1]
     a, b = classification.get(first), classification.get(second)
     if a is None or b is None or a.parent is None or a.parent != b.parent or s2 < p.siblings * s1:
+        return ranked
+    if a.parent.parent is None:  # two divisions of a section: too far apart to merge
         return ranked
     parent = a.parent.code
     rest = [(c, s) for c, s in ranked if c != parent]
@@ -95,56 +131,51 @@ class Memory:
     def __init__(self, decisions, lang):
         from .bm25 import Index
 
-        self.decisions = list(decisions)  # Offence with .suggestions[0].iccs_code set, or (offence, code)
+        self.decisions = list(decisions)  # (Offence, ICCS code)
         self.lang = lang
         self.index = Index([terms(o.label, lang) + terms(o.description, lang) for o, _ in self.decisions])
-        self.family = {}
-        self.article = {}
+        self.family, self.article = {}, {}
         for o, code in self.decisions:
             if o.family:
-                self.family.setdefault(o.family.casefold(), []).append(code)
+                self.family.setdefault(o.family.casefold(), []).append((o, code))
             key = article_key(o.description, o.label)
             if key:
                 self.article.setdefault(key, []).append((o, code))
 
     def evidence(self, offence, p, exclude=None):
-        """code → list of Evidence (kind 'accepted'), ``exclude`` a national code left out."""
-        found = {}
-        if not self.decisions:
-            return found
-        q = {}
-        for t in terms(offence.label, self.lang):
-            q[t] = q.get(t, 0.0) + p.label_weight
-        for t in terms(offence.description, self.lang):
-            q[t] = q.get(t, 0.0) + p.description_weight
-        mass = self.index.mass(q)
-        if mass:
-            hits = sorted(self.index.scores(q).items(), key=lambda kv: -kv[1])
-            n = 0
-            for i, s in hits:
-                o, code = self.decisions[i]
-                if o.national_code == exclude:
-                    continue
-                found.setdefault(code, []).append(
-                    Evidence("accepted", o.label, self.lang, o.national_code, p.accepted_weight * s / mass))
-                n += 1
-                if n >= p.neighbours:
-                    break
-        same = [c for c in self.family.get(offence.family.casefold(), [])] if offence.family else []
-        if same:
-            for code in set(same):
-                share = same.count(code) / len(same)
-                found.setdefault(code, []).append(Evidence(
-                    "accepted", f"{same.count(code)} of {len(same)} accepted offences of family "
-                    f"'{offence.family}'", self.lang, None, p.family_prior * share))
+        """``(found, votes)``: code → list of Evidence (kind 'accepted'), and ICCS section and
+        division → weight of the accepted offences like this one that fall there (the
+        neighbours and the family: they say where in the tree to look even when the exact code
+        differs). ``exclude``: a national code left out (for leave-one-out)."""
+        found, votes = {}, {}
+
+        def add(code, evidence):
+            found.setdefault(code, []).append(evidence)
+
+        def vote(code, weight):
+            for prefix in {code[:2], code[:4]}:
+                votes[prefix] = votes.get(prefix, 0.0) + weight
+
+        exclude = exclude or offence.national_code
+        queries = parts(offence, self.lang, replace(p, family_weight=0.0))
+        hits = sorted(similarity(self.index, queries).items(), key=lambda kv: -kv[1])
+        hits = [(i, s) for i, s in hits if self.decisions[i][0].national_code != exclude][:p.neighbours]
+        for i, s in hits:
+            o, code = self.decisions[i]
+            add(code, Evidence("accepted", o.label, self.lang, o.national_code, p.accepted_weight * s))
+            vote(code, p.tree_vote * s)
+        same = [c for o, c in self.family.get(offence.family.casefold(), []) if o.national_code != exclude] \
+            if offence.family else []
+        for code in set(same):
+            share = same.count(code) / len(same)
+            add(code, Evidence("accepted", f"{same.count(code)} of {len(same)} accepted offences of "
+                               f"family '{offence.family}'", self.lang, None, p.family_prior * share))
+            vote(code, p.family_vote * share)
         key = article_key(offence.description, offence.label)
-        if key:
-            others = [(o, c) for o, c in self.article.get(key, []) if o.national_code != exclude]
-            for code in {c for _, c in others}:
-                share = sum(1 for _, c in others if c == code) / len(others)
-                found.setdefault(code, []).append(Evidence(
-                    "accepted", f"same article ({key}) as accepted offences", self.lang, None,
-                    p.article_weight * share))
+        others = [c for o, c in self.article.get(key, []) if o.national_code != exclude] if key else []
+        for code in set(others):
+            add(code, Evidence("accepted", f"same article ({key}) as accepted offences", self.lang,
+                               None, p.article_weight * others.count(code) / len(others)))
         for ev in found.values():
             ev.sort(key=lambda e: -e.weight)
-        return found
+        return found, votes

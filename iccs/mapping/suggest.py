@@ -1,5 +1,5 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
-from .model import Memory, Params, choose_level, iccs_evidence, own_scores, query
+from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, with_context
 from .text import detect_lang
 from .types import Evidence, Offence, Suggestion
 
@@ -43,7 +43,12 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     memory = Memory(decisions, lang) if decisions else None
-    model = calibration or calibrate.default(bool(memory))
+    model = calibration
+    if model is None and memory is not None:
+        model = calibrate.from_decisions(
+            decisions, lambda o: rank(o, corpus, c, p, memory, top, lang, None, exclude=o.national_code))
+    if model is None:
+        model = calibrate.default(bool(memory))
     for n, o in enumerate(offences, start=1):
         if o.national_code in decided:
             code = decided[o.national_code]
@@ -77,25 +82,48 @@ def resolve_accepted(accepted, offences, classification):
 def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", model=None,
          exclude=None):
     """The ``top`` suggestions for one offence."""
-    evidence = iccs_evidence(corpus, query(offence, lang, p), p)
+    evidence = iccs_evidence(corpus, parts(offence, lang, p), p)
+    votes = {}
     if memory is not None:
-        for code, ev in memory.evidence(offence, p, exclude=exclude).items():
+        found, remembered = memory.evidence(offence, p, exclude=exclude)
+        for prefix, w in remembered.items():
+            votes[prefix] = votes.get(prefix, 0.0) + w
+        for code, ev in found.items():
             merged = evidence.setdefault(code, [])
             merged.extend(ev)
             merged.sort(key=lambda e: -e.weight)
-    own = own_scores(evidence, p)
+    own = with_context(own_scores(evidence, p), p)
+    if votes:
+        own = {code: s + votes.get(code[:2], 0.0) + (votes.get(code[:4], 0.0) if len(code) > 2 else 0.0)
+               for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0 and kv[0] in classification),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     ranked = choose_level(classification, ranked[:top + 1], p)[:top]
     scores = [s for _, s in ranked]
     out = []
     for r, (code, s) in enumerate(ranked, start=1):
-        shown = list(evidence.get(code, []))[:EVIDENCE_SHOWN]
+        shown = _shown(evidence.get(code, []))
         if len(shown) < EVIDENCE_SHOWN:
             shown += _from_children(classification, code, evidence, EVIDENCE_SHOWN - len(shown))
         prob = model.probability(scores, r - 1) if model else s
-        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown))
+        if out:
+            prob = min(prob, out[-1].score)  # a lower rank is never more likely
+        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown, raw=s))
     return out
+
+
+def _shown(evidence):
+    """The best pieces of evidence of a code, with the best of each kind that tells most (an
+    exclusion naming the offence, an accepted decision) among them even when it is not the best."""
+    shown = list(evidence[:EVIDENCE_SHOWN])
+    slot = len(shown) - 1
+    for kind in ("exclusion", "accepted"):
+        if slot > 0 and not any(e.kind == kind for e in shown):
+            best = next((e for e in evidence if e.kind == kind), None)
+            if best is not None:
+                shown[slot] = best
+                slot -= 1
+    return shown
 
 
 def _from_children(classification, code, evidence, n):

@@ -24,7 +24,7 @@ STOP = {
     "en": set("""a about above after again against all also am an and any are as at be because been
         before being below between both but by can could did do does doing down during each either
         else for from further had has have having he her here hers him his how i if in into is it its
-        itself just may me might more most must my no nor not of off on once only or other our out over
+        itself just may me might more most must my no nor not of off on once only or our out over
         own same shall she should so some such than that the their them then there these they this
         those through to too under until up upon very was we were what when where whether which while
         who whom whose why will with within without would you your""".split()),
@@ -32,7 +32,7 @@ STOP = {
         aquellos aqui asi aun bajo cada como con contra cual cuales cualquier cualquiera cuando de del
         desde donde dos durante el ella ellas ello ellos en entre era eran es esa esas ese eso esos esta
         estas este esto estos fue fuera fueren fuere fueron ha han hasta hay la las le les lo los mas
-        me mediante mismo mi mis misma mismas mismos muy ni no nos o os otra otras otro otros para pero
+        me mediante mismo mi mis misma mismas mismos muy ni no nos o os para pero
         por porque que quien quienes se sea sean segun ser si sido siendo sin sino sobre su sus tal
         tales tambien tan tanto te toda todas todo todos tras un una unas uno unos y ya""".split()),
 }
@@ -62,7 +62,12 @@ def fold(text):
 def _stemmer(lang):
     stemmer = _STEMMERS.get(lang)
     if stemmer is None:
-        import Stemmer
+        try:
+            import Stemmer
+        except ImportError:
+            from ..errors import ICCSError
+
+            raise ICCSError("iccs map needs PyStemmer (pip install PyStemmer)") from None
 
         stemmer = _STEMMERS[lang] = Stemmer.Stemmer({"en": "english", "es": "spanish"}[lang])
     return stemmer

@@ -35,6 +35,7 @@ class Suggestion:
     iccs_label: str
     score: float  # calibrated: the estimated probability that this code is the right one
     evidence: list = field(default_factory=list)
+    raw: float = 0.0  # the evidence score before calibration (not in the outputs)
 
     def to_dict(self):
         return {"rank": self.rank, "iccs_code": self.iccs_code, "iccs_label": self.iccs_label,

@@ -1,0 +1,172 @@
+"""iccs map suggest / evaluate on the command line: the CSV and JSON contract, each input variant,
+bad input (one line, exit 2, nothing written), --accepted, --gold and evaluate."""
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from iccs.cli import cli
+from iccs.mapping import CSV_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "offences.csv"
+ENGLISH = ROOT / "data" / "mapping" / "english-check.csv"
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result
+
+
+@pytest.fixture(scope="module")
+def example_csv():
+    result = run("map", "suggest", EXAMPLE, "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def parse(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_contract(example_csv, classification):
+    rows = parse(example_csv)
+    assert example_csv.splitlines()[0] == ",".join(CSV_COLUMNS)
+    with open(EXAMPLE, encoding="utf-8") as f:
+        codes = [r["code"] for r in csv.DictReader(f)]
+    assert [r["national_code"] for r in rows if r["rank"] == "1"] == codes
+    for r in rows:
+        assert r["iccs_code"] in classification and r["iccs_code"] == classification[r["iccs_code"]].code
+        assert r["iccs_label"] == classification[r["iccs_code"]].label("en")
+        assert 0.0 <= float(r["score"]) <= 1.0 and r["evidence"]
+        assert 1 <= int(r["rank"]) <= 3
+
+
+def test_json_contract(tmp_path):
+    out = tmp_path / "s.json"
+    result = run("map", "suggest", EXAMPLE, "-o", out, "--top", "2")
+    assert result.exit_code == 0 and "wrote" in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data) == 20
+    for o in data:
+        assert set(o) == {"national_code", "label", "description", "family", "decided", "suggestions"}
+        assert o["decided"] is False
+        for s in o["suggestions"]:
+            assert set(s) == {"rank", "iccs_code", "iccs_label", "score", "evidence"}
+            for e in s["evidence"]:
+                assert set(e) == {"kind", "text", "lang", "via"}
+                assert e["kind"] in {"label", "index term", "inclusion", "definition", "exclusion", "accepted"}
+
+
+def _write_variants(tmp_path):
+    with open(EXAMPLE, encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n"
+    variants = {
+        "bom.csv": ("\ufeff" + text).encode("utf-8"),
+        "semicolon.csv": "\n".join(";".join(f'"{c}"' for c in r) for r in rows).encode("utf-8"),
+        "tab.tsv": "\n".join("\t".join(r) for r in rows).encode("utf-8"),
+        "cp1252.csv": text.replace("Murder", "Murdér").encode("cp1252"),
+    }
+    for name, data in variants.items():
+        (tmp_path / name).write_bytes(data)
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for r in rows:
+        book.active.append(r)
+    book.save(tmp_path / "book.xlsx")
+    renamed = [["Offence number", "Offence name", "Legal text", "Chapter"]] + rows[1:]
+    (tmp_path / "renamed.csv").write_text("\n".join(",".join(f'"{c}"' for c in r) for r in renamed), encoding="utf-8")
+    return list(variants) + ["book.xlsx"]
+
+
+def test_input_variants_give_the_same_suggestions(tmp_path, example_csv):
+    for name in _write_variants(tmp_path):
+        result = run("map", "suggest", tmp_path / name, "--top", "3")
+        assert result.exit_code == 0, (name, result.stderr)
+        got = parse(result.stdout)
+        want = parse(example_csv)
+        assert [(r["national_code"], r["iccs_code"]) for r in got] == \
+            [(r["national_code"], r["iccs_code"]) for r in want], name
+    result = run("map", "suggest", tmp_path / "renamed.csv", "--top", "3", "--code-col", "Offence number",
+                 "--label-col", "Offence name", "--description-col", "Legal text", "--family-col", "Chapter")
+    assert result.exit_code == 0, result.stderr
+    assert parse(result.stdout) == parse(example_csv)
+
+
+def _bad_inputs(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "header-only.csv").write_text("code,label\n", encoding="utf-8")
+    (tmp_path / "no-label-col.csv").write_text("code,name\n1,Murder\n", encoding="utf-8")
+    (tmp_path / "no-label.csv").write_text("code,label\n1,Murder\n2,\n", encoding="utf-8")
+    (tmp_path / "twice.csv").write_text("code,label\n1,Murder\n1,Theft\n", encoding="utf-8")
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:
+        f.write(b"code,label\n1,Murder\n")
+        f.truncate(100 * 1024 * 1024)  # 100 MB (sparse: instant)
+    (tmp_path / "folder").mkdir()
+    return {"empty.csv": "empty file", "header-only.csv": "no offences", "no-label-col.csv": "no label column",
+            "no-label.csv": "line 3, column label", "twice.csv": "appears twice", "big.csv": "too large",
+            "folder": "folder"}
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    out = tmp_path / "out.csv"
+    for name, said in _bad_inputs(tmp_path).items():
+        result = run("map", "suggest", tmp_path / name, "-o", out)
+        assert result.exit_code == 2, (name, result.stdout, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and said in result.stderr, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_unknown_column_and_unknown_accepted_code(tmp_path):
+    result = run("map", "suggest", EXAMPLE, "--label-col", "nope")
+    assert result.exit_code == 2 and "no column 'nope'" in result.stderr
+    accepted = tmp_path / "acc.csv"
+    accepted.write_text("national_code,iccs_code\nA101,0101\nA102,9999\n", encoding="utf-8")
+    result = run("map", "suggest", EXAMPLE, "--accepted", accepted)
+    assert result.exit_code == 2 and "line 3" in result.stderr and "9999" in result.stderr
+
+
+def test_accepted_table(tmp_path):
+    accepted = tmp_path / "acc.csv"
+    # a spreadsheet dropped the leading zero of 0101; Z1 is not in the input: its label is used
+    accepted.write_text("national_code,iccs_code,national_label\nA101,101,\nZ1,050231,Stealing from a supermarket\n",
+                        encoding="utf-8")
+    result = run("map", "suggest", EXAMPLE, "--accepted", accepted, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = {o["national_code"]: o for o in json.loads(result.stdout)}
+    assert data["A101"]["decided"] is True
+    assert [(s["iccs_code"], s["score"]) for s in data["A101"]["suggestions"]] == [("0101", 1.0)]
+    assert data["A102"]["decided"] is False
+
+
+def test_gold_and_evaluate_agree(tmp_path):
+    out = tmp_path / "s.csv"
+    result = run("map", "suggest", ENGLISH, "--lang", "en", "-o", out, "--gold", ENGLISH, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    on_suggest = json.loads(result.stdout)
+    result = run("map", "evaluate", ENGLISH, out, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    on_evaluate = json.loads(result.stdout)
+    for key in ("offences", "top1", "topk", "same_division", "same_section", "mrr"):
+        assert on_suggest[key] == pytest.approx(on_evaluate[key], abs=1e-9), key
+    text = run("map", "evaluate", ENGLISH, out).stdout
+    assert "top-1 exact" in text and "automatic at 90% precision" in text
+
+
+def test_folds_needs_gold():
+    result = run("map", "suggest", EXAMPLE, "--folds", "5")
+    assert result.exit_code == 2 and "--folds needs --gold" in result.stderr
+
+
+def test_no_progress_bar_when_piped():
+    result = run("map", "suggest", ENGLISH, "--top", "1")
+    assert result.exit_code == 0 and result.stderr == ""
