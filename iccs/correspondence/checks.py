@@ -113,18 +113,22 @@ def _shape_findings(mappings, classification, file):
     graph = to_graph(clean, base=base, issued="2000-01-01")
     graph += reference_graph(classification)
     xkos = ns.rdflib_namespaces()["xkos"]
-    where = {}  # the name validate() gives a node → (mapping, what the node is)
+    where = {}  # a node → (mapping, what the node is)
     for n, m in enumerate(mappings, start=1):
         a = f"{base}association/{n}"
         for node, kind in ((a, "association"), (a + "/review", "review"), (a + "/suggestion", "suggestion")):
-            where[_short(URIRef(node), graph)] = (m, kind)
-        where.setdefault(_short(graph.value(URIRef(a), xkos.sourceConcept), graph), (m, "offence"))
+            where[node] = (m, kind)
+        where.setdefault(str(graph.value(URIRef(a), xkos.sourceConcept)), (m, "offence"))
+    findings = validate(graph, shapes_graph())
+    if any(f.focus.strip("<>") not in where for f in findings):  # named as validate() names them
+        where.update({_short(URIRef(node), graph): value for node, value in list(where.items())})
     out = []
-    for f in validate(graph, shapes_graph()):
-        if f.focus not in where:
+    for f in findings:
+        found = where.get(f.focus.strip("<>")) or where.get(f.focus)
+        if found is None:
             out.append(f)
             continue
-        m, kind = where[f.focus]
+        m, kind = found
         column = "suggested_code" if kind == "suggestion" and f.path == "xkos:targetConcept" else _COLUMN.get(f.path, "")
         value = getattr(m, column) if column else f.value
         if column == "tags" and f.value.startswith("tag/"):  # the one tag at fault, as written
@@ -236,15 +240,17 @@ def coverage(mappings, classification):
     """Per ICCS section: national codes mapped into it, its most detailed categories (those
     without subcategories) and how many of them are covered — mapped to themselves or to an
     ancestor."""
-    targets = {m.iccs_code for m in mappings if classification.get(m.iccs_code or "-")}
+    section_of = {}
+    for m in mappings:
+        c = classification.get(m.iccs_code) if m.iccs_code else None
+        if c is not None:
+            section_of.setdefault(c.path[0].code, set()).add(m.national_code)
+    targets = {m.iccs_code for m in mappings}
     rows = []
     for section in classification.sections():
         leaves = [c for c in classification.tree(section.code) if not c.children]
         covered = sum(1 for c in leaves if any(p.code in targets for p in c.path))
-        codes = {m.national_code for m in mappings
-                 if m.iccs_code and classification.get(m.iccs_code) is not None
-                 and classification[m.iccs_code].path[0].code == section.code}
-        rows.append({"section": section.code, "label": section.label("en"), "national_codes": len(codes),
-                     "categories": len(leaves), "covered": covered,
-                     "share": round(covered / len(leaves), 3) if leaves else 0.0})
+        rows.append({"section": section.code, "label": section.label("en"),
+                     "national_codes": len(section_of.get(section.code, ())), "categories": len(leaves),
+                     "covered": covered, "share": round(covered / len(leaves), 3) if leaves else 0.0})
     return rows
