@@ -1,5 +1,21 @@
 """Thematic views of the ICCS after the UN crime mandate areas (organized crime, trafficking,
-corruption, terrorism, cybercrime, ...): whole categories, tag rules and partial members."""
+corruption, terrorism, cybercrime, ...): whole categories, tag rules, partial members and the
+categories a theme leaves out; ``find`` resolves a theme from the words a user types.
+
+A theme's answer for an offence (``Theme.contains``) is the best of its own answer and its
+sub-themes' answers ("exact" > "partial" > None). Its own answer:
+
+- None when the offence's category (or an ancestor) is one the theme explicitly leaves out;
+- "exact" when the category (or an ancestor) is a whole member, or a tag rule matches: every
+  variable the rule names carries one of the rule's codes (AND across variables, OR within one),
+  and, for a rule scoped to a category, the offence is in that category or below it;
+- "partial" when only some offences of the category belong: a partial member (or below one), an
+  ancestor of a member, or a category a scoped rule applies to when the offence's tags do not say
+  (a tag the rule needs is missing);
+- None otherwise.
+"""
+import unicodedata
+
 from .errors import ICCSError
 
 EXACT, PARTIAL = "exact", "partial"
@@ -22,80 +38,159 @@ class Theme:
         return self._d["definition"].get(lang, "")
 
     @property
+    def parents(self):
+        """The themes that hold this one (a theme may have several, or none: top level)."""
+        return [self._themes[t] for t in self._d["parents"]]
+
+    @property
     def parent(self):
-        return self._themes[self._d["parent"]] if self._d["parent"] else None
+        """The first of ``parents`` (by id), or None for a top-level theme."""
+        return self.parents[0] if self.parents else None
 
     @property
     def subthemes(self):
         return [self._themes[t] for t in self._d["subthemes"]]
 
+    def family(self):
+        """This theme and all the themes below it, each once."""
+        out, queue = [], [self]
+        while queue:
+            t = queue.pop(0)
+            if t not in out:
+                out.append(t)
+                queue.extend(t.subthemes)
+        return out
+
     def _all(self, key):
-        out = list(self._d[key])
-        for sub in self.subthemes:
-            out += [x for x in sub._all(key) if x not in out]
+        out = []
+        for t in self.family():
+            for item in t._d[key]:
+                item = dict(item, theme=t.id) if isinstance(item, dict) else item
+                if item not in out:
+                    out.append(item)
         return out
 
     def categories(self):
-        """Codes of the whole categories that belong, with those of the sub-themes."""
-        return sorted(set(self._all("categories")))
+        """Codes of the whole categories that belong, with those of the sub-themes; a code below
+        another one listed is not repeated (no double count)."""
+        codes = set(self._all("categories"))
+        return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
 
     def rules(self):
-        """Tag rules ({tag, value, label, note}), with those of the sub-themes."""
+        """Tag rules, with those of the sub-themes: dicts with ``scope`` (a category code, or None
+        for any category), ``conditions`` ([{tag, value, label}]: AND across tags, OR within one),
+        ``note`` and ``theme`` (the theme that states it)."""
         return self._all("rules")
 
     def partial_members(self):
-        """Categories that belong only in part ({code, basis, note}), with the sub-themes'."""
+        """Categories that belong only in part ({code, basis, note, theme}), with the sub-themes'."""
         return self._all("partial")
+
+    def left_out(self):
+        """Codes this theme or a sub-theme explicitly leaves out and that no other part of the
+        theme holds ({code, theme})."""
+        return [{"code": c, "theme": t.id} for t in self.family() for c in t._d["leaves_out"]
+                if self.contains(c) is None]
 
     def contains(self, code, tags=None):
         """Does an offence coded ``code``, carrying ``tags`` ({"Cy": "1"}; a value may be a list),
-        belong to the theme? ``"exact"`` when its category (or an ancestor) is a member or a tag
-        rule matches; ``"partial"`` when only some offences of its category belong (a partial
-        member, or a category above a member); otherwise None."""
+        belong to the theme? "exact", "partial" or None (see the module's docstring)."""
         category = self._c[code]
         lineage = {c.code for c in category.path}
-        members = set(self.categories())
-        if lineage & members:
-            return EXACT
         carried = {}
         for tag, value in (tags or {}).items():
             values = value if isinstance(value, (list, tuple, set)) else [value]
             carried[tag.casefold()] = {str(v) for v in values}
-        if any(r["value"] in carried.get(r["tag"].casefold(), ()) for r in self.rules()):
+        best = None
+        for theme in self.family():
+            found = theme._own(category.code, lineage, carried)
+            if found == EXACT:
+                return EXACT
+            best = best or found
+        return best
+
+    def _own(self, code, lineage, carried):
+        d = self._d
+        if lineage & set(d["leaves_out"]):
+            return None
+        if lineage & set(d["categories"]):
             return EXACT
-        if lineage & {p["code"] for p in self.partial_members()}:
+        found = None
+        for rule in d["rules"]:
+            match, scope = _match(rule["conditions"], carried), rule["scope"]
+            if (scope is None or scope in lineage) and match:
+                return EXACT
+            if scope is not None and match is not False and (scope in lineage or scope.startswith(code)):
+                found = PARTIAL
+        parts = {p["code"] for p in d["partial"]}
+        if lineage & parts or any(m != code and m.startswith(code) for m in parts | set(d["categories"])):
             return PARTIAL
-        if any(m.startswith(category.code) for m in members | {p["code"] for p in self.partial_members()}):
-            return PARTIAL
-        return None
+        return found
 
     def to_dict(self, lang="en"):
         def brief(code):
             return {"code": code, "label": self._c[code].label(lang)}
 
+        def rule(r):
+            scope = brief(r["scope"]) if r["scope"] else None
+            conditions = [{"tag": c["tag"], "value": c["value"], "label": c["label"].get(lang, "")}
+                          for c in r["conditions"]]
+            return {"theme": r["theme"], "scope": scope, "conditions": conditions, "note": r["note"]}
+
         return {
             "id": self.id, "label": self.label(lang), "definition": self.definition(lang),
-            "parent": self._d["parent"], "subthemes": list(self._d["subthemes"]),
+            "parents": list(self._d["parents"]), "subthemes": list(self._d["subthemes"]),
             "instruments": self.instruments,
             "categories": [brief(c) for c in self.categories()],
-            "rules": [{"tag": r["tag"], "value": r["value"], "label": r["label"].get(lang, ""), "note": r["note"]}
-                      for r in self.rules()],
-            "partial": [dict(brief(p["code"]), basis=p["basis"], note=p["note"]) for p in self.partial_members()],
+            "rules": [rule(r) for r in self.rules()],
+            "partial": [dict(brief(p["code"]), basis=p["basis"], note=p["note"], theme=p["theme"])
+                        for p in self.partial_members()],
+            "left_out": [dict(brief(x["code"]), theme=x["theme"]) for x in self.left_out()],
         }
 
 
+def _match(conditions, carried):
+    """True when the offence's tags meet every condition, False when a tag it carries says no,
+    None when a tag the conditions need is missing."""
+    wanted = {}
+    for c in conditions:
+        wanted.setdefault(c["tag"].casefold(), set()).add(c["value"])
+    result = True
+    for tag, values in wanted.items():
+        if tag not in carried:
+            result = None
+        elif not carried[tag] & values:
+            return False
+    return result
+
+
+def _words(text):
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch if ch.isalnum() else " " for ch in text if not unicodedata.combining(ch))
+    return text.split()
+
+
 def find(themes, name):
-    """A theme by its id, its label, or any unambiguous part of either, in any case."""
-    wanted = name.strip().casefold()
+    """A theme by its id or label (in any case, accents optional), else by the words typed: every
+    word starts a word of the theme's id or label ("wildlife crime", "cyber"). Among several, a
+    theme that holds the others wins, then the one top-level theme; else ICCSError listing them."""
+    wanted = _words(name)
+    if not wanted:
+        raise ICCSError("no theme name given; the themes are " + ", ".join(sorted(themes)))
 
     def names(t):
-        return [t.id.casefold()] + [v.casefold() for v in t._d["label"].values()]
+        return [_words(t.id)] + [_words(v) for v in t._d["label"].values() if v]
 
-    for test in (lambda n: n == wanted, lambda n: wanted in n,
-                 lambda n: wanted.replace(" ", "-") in n or wanted.replace("-", " ") in n):
-        found = sorted((t for t in themes.values() if any(test(n) for n in names(t))), key=lambda t: t.id)
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise ICCSError(f"theme {name!r} is ambiguous: " + ", ".join(t.id for t in found))
+    exact = [t for t in themes.values() if wanted in names(t)]
+    if len(exact) == 1:
+        return exact[0]
+    found = [t for t in themes.values()
+             if any(all(any(w.startswith(q) for w in n) for q in wanted) for n in names(t))]
+    below = {t.id for f in found for t in f.family()[1:]}
+    found = sorted((t for t in found if t.id not in below), key=lambda t: t.id)
+    top = [t for t in found if not t.parents]
+    if len(found) == 1 or len(top) == 1:
+        return found[0] if len(found) == 1 else top[0]
+    if found:
+        raise ICCSError(f"theme {name!r} is ambiguous: " + ", ".join(t.id for t in found))
     raise ICCSError(f"no theme {name!r}; the themes are " + ", ".join(sorted(themes)))
