@@ -315,3 +315,12 @@ def test_a_suggested_code_the_iccs_does_not_have_is_refused(tmp_path, classifica
         review.decide(review.candidates()[0].code)
     review.decide("0101")
     assert load_table(tmp_path / "t.csv")[0].method == "corrected"
+
+
+def test_a_huge_json_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from iccs.review import inputs
+
+    monkeypatch.setattr(inputs, "MAX_JSON_BYTES", 1000)
+    (tmp_path / "s.json").write_text(json.dumps(SUGGESTIONS_JSON * 5))
+    with pytest.raises(InputError, match="too large for suggestions"):
+        read_suggestions(tmp_path / "s.json")

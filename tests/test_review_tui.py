@@ -9,14 +9,11 @@ import threading
 import time
 
 import pytest
+from test_review import OFFENCES_CSV, SUGGESTIONS_CSV
 
 from iccs.correspondence.table import load_table
 from iccs.review import build
-
-pytest.importorskip("textual")
-from iccs.review.app import ReviewApp  # noqa: E402
-
-from test_review import OFFENCES_CSV, SUGGESTIONS_CSV  # noqa: E402
+from iccs.review.app import ReviewApp
 
 SIZE = (120, 40)
 

@@ -10,7 +10,8 @@ from ..classification import LANGS
               help="The correspondence table the decisions go to (created when missing; resumed when not).")
 @click.option("--offences", type=click.Path(dir_okay=True),
               help="The national list (CSV/TSV/XLSX): labels and legal texts for CSV suggestions.")
-@click.option("--code-col", default="code", show_default=True, help="Column of the national code in --offences.")
+@click.option("--code-col", default="code", show_default=True,
+              help="Column of the national code in --offences.")
 @click.option("--label-col", default="label", show_default=True, help="Column of the label in --offences.")
 @click.option("--description-col", default=None,
               help="Column of the legal text in --offences [default: description, when there].")

@@ -12,6 +12,7 @@ Anything that cannot be read so is an :class:`~iccs.errors.InputError` naming fi
 """
 import json
 import math
+import os
 from dataclasses import dataclass, field
 
 from ..classification import normalize_code
@@ -20,6 +21,7 @@ from ..mapping.types import Evidence  # the one record of evidence, as ``iccs ma
 
 DECIDED = "accepted: decided in the accepted table"  # how the suggest CSV marks a decided offence
 
+MAX_JSON_BYTES = 200 * 1024 * 1024  # about 50,000 offences with five suggestions each
 SUGGESTION_COLUMNS = ("national_code", "rank", "iccs_code", "iccs_label", "score", "evidence")
 
 
@@ -39,7 +41,9 @@ class Suggestion:
 
     def evidence_lines(self):
         """The evidence, one item a line, for the screen."""
-        return [e.brief() for e in self.evidence] if self.evidence else [self.evidence_line] if self.evidence_line else []
+        if self.evidence:
+            return [e.brief() for e in self.evidence]
+        return [self.evidence_line] if self.evidence_line else []
 
 
 @dataclass
@@ -160,6 +164,9 @@ def _read_csv(path):
 
 
 def _read_json(path):
+    if os.path.isfile(path) and os.path.getsize(path) > MAX_JSON_BYTES:
+        raise InputError(f"too large for suggestions ({os.path.getsize(path) / 1e6:.0f} MB; at most "
+                         f"{MAX_JSON_BYTES / 1e6:.0f} MB): is it the right file?", file=path)
     try:
         with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
@@ -168,7 +175,8 @@ def _read_json(path):
     except IsADirectoryError:
         raise InputError("is a folder, not a file", file=path) from None
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text: byte 0x{e.object[e.start]:02x} at offset {e.start}", file=path) from None
+        raise InputError(f"not UTF-8 text: byte 0x{e.object[e.start]:02x} at offset {e.start}",
+                         file=path) from None
     except json.JSONDecodeError as e:
         raise InputError(f"not valid JSON: {e.msg}", file=path, row=e.lineno, column=e.colno) from None
     if not isinstance(data, list):
@@ -195,8 +203,9 @@ def _read_json(path):
             where = f"suggestion {j} of {code!r}"
             rank = _int(s.get("rank", j), path, None, None, where)
             score = _score(s.get("score", 0), path, None, None, where)
-            offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]), _text(s.get("iccs_label")),
-                                                  score, _evidence(s.get("evidence"), path, where)))
+            offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]),
+                                                  _text(s.get("iccs_label")), score,
+                                                  _evidence(s.get("evidence"), path, where)))
         offence.suggestions.sort(key=lambda s: s.rank)
         offences.append(offence)
     return offences
@@ -207,8 +216,8 @@ def _evidence(value, path, where):
         return []
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         raise InputError(f"{where}: evidence is not a list of {{kind, text, lang, via}}", file=path)
-    return [Evidence(_text(e.get("kind")), _text(e.get("text")), _text(e.get("lang")), _text(e.get("via")) or None)
-            for e in value]
+    return [Evidence(_text(e.get("kind")), _text(e.get("text")), _text(e.get("lang")),
+                     _text(e.get("via")) or None) for e in value]
 
 
 def _text(value):

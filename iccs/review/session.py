@@ -74,7 +74,8 @@ def parse_tags(text, classification):
     for name, value in split_tags(text).items():
         tag = tags.get(name.casefold())
         if tag is None:
-            raise ReviewError(f"unknown tag {name!r}; the tags are {', '.join(t['acronym'] for t in tags.values())}")
+            known = ", ".join(t["acronym"] for t in tags.values())
+            raise ReviewError(f"unknown tag {name!r}; the tags are {known}")
         codes = [c["code"] for c in tag["codes"]]
         if value not in codes:
             raise ReviewError(f"{tag['acronym']} has no value {value!r}; its values are {', '.join(codes)}")
@@ -172,10 +173,11 @@ class Review:
         """The suggestions by rank, then the codes found or typed and the codes decided that are
         not among them."""
         offence = offence or self.current
-        out = [Candidate(s.iccs_code, s.iccs_label or self._label(s.iccs_code), s.rank, s.score, s.evidence_lines())
-               for s in offence.suggestions]
+        out = [Candidate(s.iccs_code, s.iccs_label or self._label(s.iccs_code), s.rank, s.score,
+                         s.evidence_lines()) for s in offence.suggestions]
         seen = {c.code for c in out}
-        for code in self._extra.get(offence.code, []) + [m.iccs_code for m in self._rows.get(offence.code, [])]:
+        decided = [m.iccs_code for m in self._rows.get(offence.code, [])]
+        for code in self._extra.get(offence.code, []) + decided:
             if code not in seen:
                 seen.add(code)
                 out.append(Candidate(code, self._label(code)))
@@ -249,7 +251,7 @@ class Review:
     def next_relation(self):
         """The relation after the current one, in the order exact, broader, narrower, partial."""
         now = self.draft().relation
-        relation = RELATIONS[(RELATIONS.index(now) + 1) % len(RELATIONS)] if now in RELATIONS else RELATIONS[0]
+        relation = RELATIONS[(RELATIONS.index(now) + 1) % len(RELATIONS)] if now in RELATIONS else "exact"
         self.set_relation(relation)
         return relation
 
