@@ -142,3 +142,36 @@ def test_the_example_converts(classification):
     # 05 men: burglary 760 + PC-302 88 (partial) + car 410 + shop 980 + other theft 2050
     assert by[("05", "M")] == 760 + 88 + 410 + 980 + 2050
     assert [u["national_code"] for u in r.unmapped] == ["PC-601"]
+
+
+def test_progress_is_reported_and_the_end_reached(files, classification):
+    calls = []
+    convert(files / "counts.csv", files / "table.csv", classification=classification,
+            progress=lambda done, expected: calls.append((done, expected)))
+    assert calls and calls[-1] == (8, 8)
+
+
+def test_counts_from_a_workbook(tmp_path, files, classification):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Counts of 2023"])  # a preamble line above the header
+    for line in COUNTS.splitlines():
+        cells = line.split(",")
+        sheet.append(cells[:3] + [int(cells[3]) if cells[3].isdigit() else cells[3]])
+    book.save(tmp_path / "counts.xlsx")
+    r = convert(tmp_path / "counts.xlsx", files / "table.csv", classification=classification)
+    got = {(o["ICCS"], o["TIME_PERIOD"], o["sex"]): (o["OBS_VALUE"], o["OBS_STATUS"], o["partial"])
+           for o in r.observations}
+    assert got == EXPECTED
+    assert r.unmapped[0]["first_row"] == 9  # the sheet's own row number
+
+
+def test_cli_json_gives_the_partial_part(files):
+    import json
+
+    r = CliRunner().invoke(cli, ["convert", str(files / "counts.csv"), "-c", str(files / "table.csv"), "--format", "json"])
+    assert r.exit_code == 0
+    rows = {(o["ICCS"], o["sex"]): (o["OBS_VALUE"], o["partial"], o["DATAFLOW"]) for o in json.loads(r.stdout)}
+    assert rows[("05", "M")] == (20, 7, "ICCS_TOOLKIT:ICCS_COUNTS(1.0)")
