@@ -62,7 +62,8 @@ def request(url, query, conn=None):
     parts = urlsplit(url)
     own = conn is None
     conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    conn.request("GET", parts.path + "?" + urlencode({"query": query}), headers={"Accept": ACCEPT})
+    target = parts.path + "?" + (parts.query + "&" if parts.query else "") + urlencode({"query": query})
+    conn.request("GET", target, headers={"Accept": ACCEPT})
     response = conn.getresponse()
     body = response.read()
     if own:
@@ -119,21 +120,19 @@ def start_iccs():
 
 
 def start_oxigraph():
-    from iccs.resources import ontology_files
+    """Oxigraph's own server, in memory like the engine of `iccs serve`, the graph pushed in."""
+    from iccs.sparql.remote import push
 
     exe = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
     if not os.path.exists(exe):
         print("oxigraph (pip install oxigraph) not found: skipped", file=sys.stderr)
         return None, None
-    folder = tempfile.mkdtemp(prefix="iccs-oxigraph-")
-    for path in ontology_files():
-        subprocess.run([exe, "load", "--location", folder, "--file", path], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
-    proc = subprocess.Popen([exe, "serve-read-only", "--location", folder, "--bind", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     wait(url)
+    push(f"http://127.0.0.1:{port}/store")
     return proc, url
 
 

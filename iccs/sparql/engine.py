@@ -45,12 +45,18 @@ class Engine:
 
         bound = check_params(text, parse_params(params))
         try:
-            answer = self.store.query(bind_values(text, bound), prefixes=PREFIXES)
+            answer = self.store.query(bind_values(text, bound), prefixes=used_prefixes(text))
         except SyntaxError as e:
             raise QuerySyntaxError(" ".join(str(e).split())) from None
         except OSError as e:
             raise InputError(f"the query failed: {e}") from None
         return Result.from_oxigraph(answer, limit=limit, deadline=deadline)
+
+
+def used_prefixes(text):
+    """The predeclared prefixes that the text may use (handing Oxigraph all of them costs more
+    than the lookup of a notation)."""
+    return {p: iri for p, iri in PREFIXES.items() if p + ":" in text}
 
 
 class QuerySyntaxError(InputError):

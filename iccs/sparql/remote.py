@@ -30,8 +30,38 @@ def _opener(url, auth):
     return urllib.request.build_opener(*handlers)
 
 
+def _authorization(request, auth, timeout):
+    """The Authorization header for ``request``, from the challenge of a HEAD to its URL: sent
+    with the request itself, so that a large body is not cut by a 401 half-way (as Virtuoso
+    does, closing the connection)."""
+    import base64
+
+    probe = urllib.request.Request(request.full_url, method="HEAD")
+    try:
+        with urllib.request.urlopen(probe, timeout=timeout):
+            return None  # no challenge: no authentication needed
+    except urllib.error.HTTPError as e:
+        challenge = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
+    except (urllib.error.URLError, OSError):
+        return None  # the request itself will say what is wrong
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, request.full_url, auth[0], auth[1] or "")
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        value = handler.get_authorization(request, chal)
+        return f"Digest {value}" if value else None
+    token = base64.b64encode(f"{auth[0]}:{auth[1] or ''}".encode()).decode()
+    return f"Basic {token}"
+
+
 def _send(url, data=None, headers=None, method=None, auth=None, timeout=60):
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    if auth and data is not None and len(data) > 65536:
+        header = _authorization(request, auth, timeout)
+        if header:
+            request.add_header("Authorization", header)
     try:
         with _opener(url, auth).open(request, timeout=timeout) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
@@ -40,6 +70,9 @@ def _send(url, data=None, headers=None, method=None, auth=None, timeout=60):
         message = " ".join(body.split())[:400]
         raise RemoteError(f"{url} answered {e.code} {e.reason}: {message}") from None
     except urllib.error.URLError as e:
+        if data and isinstance(e.reason, (BrokenPipeError, ConnectionResetError)):
+            raise RemoteError(f"{url} closed the connection while the data was sent (a refused "
+                              "user or password, or a body too large for it)") from None
         raise RemoteError(f"cannot reach {url}: {e.reason}") from None
     except (TimeoutError, OSError) as e:
         raise RemoteError(f"{url}: {e}") from None
