@@ -76,21 +76,30 @@ class Theme:
         codes = set(self._all("categories"))
         return sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes))
 
+    def _whole(self, code):
+        return any(code.startswith(c) for c in self.categories())
+
     def rules(self):
         """Tag rules, with those of the sub-themes: dicts with ``scope`` (a category code, or None
         for any category), ``conditions`` ([{tag, value, label}]: AND across tags, OR within one),
-        ``note`` and ``theme`` (the theme that states it)."""
-        return self._all("rules")
+        ``note`` and ``theme`` (the theme that states it). A rule scoped to a category the theme
+        holds whole says nothing more and is not listed."""
+        return [r for r in self._all("rules") if not (r["scope"] and self._whole(r["scope"]))]
 
     def partial_members(self):
-        """Categories that belong only in part ({code, basis, note, theme}), with the sub-themes'."""
-        return self._all("partial")
+        """Categories that belong only in part ({code, basis, note, theme}), with the sub-themes',
+        except those the theme holds whole anyway."""
+        return [p for p in self._all("partial") if not self._whole(p["code"])]
 
     def left_out(self):
         """Codes this theme or a sub-theme explicitly leaves out and that no other part of the
         theme holds ({code, theme})."""
-        return [{"code": c, "theme": t.id} for t in self.family() for c in t._d["leaves_out"]
-                if self.contains(c) is None]
+        out = []
+        for t in self.family():
+            for c in t._d["leaves_out"]:
+                if c not in {x["code"] for x in out} and self.contains(c) is None:
+                    out.append({"code": c, "theme": t.id})
+        return out
 
     def contains(self, code, tags=None):
         """Does an offence coded ``code``, carrying ``tags`` ({"Cy": "1"}; a value may be a list),
@@ -137,8 +146,10 @@ class Theme:
                           for c in r["conditions"]]
             return {"theme": r["theme"], "scope": scope, "conditions": conditions, "note": r["note"]}
 
+        # A theme without a text in ``lang`` shows the English one (definitions are English only).
         return {
-            "id": self.id, "label": self.label(lang), "definition": self.definition(lang),
+            "id": self.id, "label": self.label(lang) or self.label("en"),
+            "definition": self.definition(lang) or self.definition("en"),
             "parents": list(self._d["parents"]), "subthemes": list(self._d["subthemes"]),
             "instruments": self.instruments,
             "categories": [brief(c) for c in self.categories()],
