@@ -109,6 +109,7 @@ def test_decimal_counts_and_semicolons(tmp_path, classification):
     ("national_code,period,value\nA,,3\n", None, "line 2, column period: no period"),
     ("national_code,value\nA,3\n", None, "no column 'period'"),
     ("", None, "empty file"),
+    ("national_code,period,value,OBS_STATUS\nA,2023,1,x\n", None, "may not be called 'OBS_STATUS'"),
     ("national_code,period,value\nA,2023,1\n", "national_code,national_label,iccs_code,relation\nA,x,0199,exact\n",
      "line 2, column iccs_code: not an ICCS category: '0199'"),
     ("national_code,period,value\nA,2023,1\n",

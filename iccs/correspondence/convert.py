@@ -97,6 +97,10 @@ def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=No
     table = read_table(counts, required=REQUIRED, header_hint=("national_code",))
     code_col, period_col, value_col = table.require(*REQUIRED)
     dims = [c for c in table.columns if c not in (code_col, period_col, value_col)]
+    for name in dims:
+        if name.upper() in ("DATAFLOW", "ICCS", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "PARTIAL"):
+            raise InputError(f"a breakdown column may not be called {name!r}: SDMX-CSV names a column so",
+                             file=table.path, row=table.header_line, column=name)
     expected = _expected_rows(table.path, os.path.getsize(table.path)) if progress and table.sheet is None else 0
 
     # 1. national counts by (code, period, breakdowns…), as read (rows that repeat a key add up)
