@@ -193,12 +193,15 @@ class Classification:
         """Codes close to one that does not exist: its nearest existing ancestor, and look-alikes."""
         import difflib
 
-        code = normalize_code(code)
+        code = normalize_code(code)[:12]
         out = []
-        for size in (5, 4, 2):
-            if len(code) > size and code[:size] in self._raw:
-                out.append(code[:size])
-                break
+        ancestor = next((code[:size] for size in (5, 4, 2) if len(code) > size and code[:size] in self._raw), None)
+        if ancestor and code.isdigit():
+            # the codes of the same length under the nearest existing ancestor, nearest first:
+            # 0100 → 0101, 0102, ...; then the ancestor itself
+            same = [c for c in self._order if len(c) == len(code) and c.startswith(ancestor)]
+            out += sorted(same, key=lambda c: (abs(int(c) - int(code)), c))[:n - 1]
+            out.append(ancestor)
         for near in difflib.get_close_matches(code, self._order, n=n, cutoff=0.6):
             if near not in out:
                 out.append(near)

@@ -14,7 +14,8 @@ class UnknownCode(ICCSError, KeyError):
         super().__init__(code)
 
     def __str__(self):
-        text = f"unknown ICCS code {self.code!r}"
+        shown = self.code if len(self.code) <= 40 else self.code[:37] + "..."
+        text = f"unknown ICCS code {shown!r}"
         if self.suggestions:
             text += "; did you mean " + ", ".join(self.suggestions) + "?"
         return text

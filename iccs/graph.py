@@ -46,6 +46,17 @@ def load_graph(files=None):
         try:
             graph.parse(data=text, format=fmt, publicID="file://" + os.path.abspath(path))
         except Exception as e:  # rdflib raises many kinds; its message says where
-            message = " ".join(str(e).split())
-            raise InputError(f"not valid {fmt}: {message[:300]}", file=path) from None
+            raise InputError(f"not valid {fmt}: {parse_error(e)}", file=path,
+                             row=getattr(e, "lines", None) and e.lines + 1) from None
     return graph
+
+
+def parse_error(e):
+    """A parser's complaint in one readable line: rdflib's Turtle errors quote the input as Python
+    byte strings ("b'x:a x:b'^b'...'"), which say nothing to a user; their reason is kept."""
+    why = getattr(e, "_why", None)
+    if why:
+        return str(why)
+    message = " ".join(str(e).split())
+    message = message.split(' at ^ in: "b', 1)[0]
+    return message[:300]

@@ -57,6 +57,10 @@ LEVEL_LABELS = {
 }
 
 
+# The publication is dated March 2015 (its cover and page 2); no day is printed.
+ISSUED = Literal("2015-03", datatype=XSD.gYearMonth)
+
+
 class BuildError(Exception):
     pass
 
@@ -295,7 +299,7 @@ def add_scheme(g, scheme):
     g.add((scheme, SKOS.notation, Literal("ICCS")))
     g.add((scheme, DCT.alternative, Literal("ICCS")))
     g.add((scheme, OWL.versionInfo, Literal("1.0")))
-    g.add((scheme, DCT.issued, Literal("2015-03", datatype=XSD.gYearMonth)))
+    g.add((scheme, DCT.issued, ISSUED))
     publisher = URIRef(f"{E}agent/unodc")
     g.add((scheme, DCT.publisher, publisher))
     g.add((publisher, RDF.type, DCT.Agent))
@@ -424,6 +428,7 @@ def add_footnotes(g, rows, lang, english_terms):
                 g.add((cat(row["code"]), ICCS.glossaryTerm, concept))
     if rows and (glossary, RDF.type, SKOS.ConceptScheme) not in g:
         g.add((glossary, RDF.type, SKOS.ConceptScheme))
+        g.add((glossary, DCT.issued, ISSUED))
         g.add((glossary, SKOS.prefLabel, lit("Glossary of the ICCS: terms defined in the footnotes of Table I", "en")))
 
 
@@ -481,6 +486,7 @@ def build_tags():
         scheme = URIRef(f"{E}tag/{row['acronym']}")
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         g.add((scheme, RDF.type, ICCS.DisaggregatingVariable))
+        g.add((scheme, DCT.issued, ISSUED))
         g.add((scheme, SKOS.notation, Literal(row["acronym"])))
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"name_{lang}"], lang)))
@@ -531,6 +537,7 @@ def build_homicide():
     for row in read_table("homicide-tables"):
         scheme = URIRef(f"{E}homicide/{row['table']}")
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, DCT.issued, ISSUED))
         g.add((scheme, SKOS.notation, Literal(row["table"])))
         for lang in LANGS:
             g.add((scheme, SKOS.prefLabel, lit(row[f"title_{lang}"], lang)))
@@ -551,11 +558,13 @@ def add_icd10_correspondence(g):
     icd10 = URIRef(ns.ICD10.rstrip("/"))
     correspondence = URIRef(f"{E}correspondence/homicide-V-icd10")
     g.add((correspondence, RDF.type, XKOS.Correspondence))
+    g.add((correspondence, DCT.issued, ISSUED))
     g.add((correspondence, XKOS.compares, table))
     g.add((correspondence, XKOS.compares, icd10))
     g.add((correspondence, SKOS.prefLabel, lit("Table V of the ICCS (intentional homicide by mechanism of "
                                                "killing) and the ICD-10 codes it prints", "en")))
     g.add((icd10, RDF.type, SKOS.ConceptScheme))
+    g.add((icd10, DCT.issued, Literal("2010", datatype=XSD.gYear)))
     g.add((icd10, SKOS.prefLabel, lit("International Statistical Classification of Diseases and Related "
                                       "Health Problems, 10th Revision (ICD-10), 2010 edition", "en")))
     for node in sorted(g.subjects(ICCS.icd10, None)):
