@@ -146,3 +146,18 @@ def test_unreadable_tables_exit_2(tmp_path, content, message):
     (tmp_path / "t.csv").write_bytes(content)
     r = CliRunner().invoke(cli, ["correspondence", "check", str(tmp_path / "t.csv")])
     assert r.exit_code == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_real_table_chile_ine(classification):
+    """The official ICCS codes of 193 Chilean offences (data/mapping, from Chile's statistics
+    office): no errors; a share of residual 'Other …' categories above 10 % is what it warns about."""
+    import csv
+
+    with open(ROOT / "data" / "mapping" / "chile-ine-dev.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    from iccs.correspondence import Mapping
+
+    report = check([Mapping(r["national_code"], r["label"], r["iccs"], "exact") for r in rows],
+                   classification=classification)
+    assert report.valid
+    assert [f.code for f in report.findings] == ["ResidualShare"]
