@@ -236,6 +236,17 @@ def test_instruments_are_cited_with_official_titles_and_certain_dates(classifica
         k for k, v in by_id.items() if v["title_en"] == x["title"])) for x in shown])
 
 
+def test_drug_trafficking_rests_on_the_iccs_split_by_purpose():
+    """06012 is justified by the ICCS's split between 06011 (personal consumption) and 06012,
+    not by the 1988 Convention, whose 'illicit traffic' also covers personal-use offences."""
+    member = next(m for m in MEMBERS if m["theme"] == "trafficking-drugs" and m["code"] == "06012")
+    definition = next(t for t in THEMES if t["id"] == "trafficking-drugs")["definition_en"]
+    for text in (member["note"], definition):
+        assert "06011" in text and "personal consumption" in text
+    assert "1988" not in member["note"]
+    assert not re.search(r"1988 Convention (treats|counts)", definition)
+
+
 def test_basel_covers_transboundary_movement_only():
     referencing = [t["id"] for t in THEMES if "basel" in t["instruments"].split(";")]
     for theme_id in referencing:
