@@ -12,10 +12,10 @@
 4. With accepted decisions (``Memory``), similar national offences, the same national chapter
    and the same article add evidence for the codes they were given.
 """
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .text import article_key, terms
-from .types import Evidence
 
 
 @dataclass(frozen=True)
@@ -66,26 +66,31 @@ def similarity(index, queries):
 
 
 def iccs_evidence(corpus, queries, p):
-    """code → list of Evidence from the ICCS texts, best first."""
+    """code → list of evidence from the ICCS texts, best first: tuples (weight, kind, text, lang,
+    via), made into :class:`Evidence` only for what is shown."""
     kinds = dict(p.kinds)
     found = {}
     for i, s in similarity(corpus.index, queries).items():
         code, kind, lang, text, via = corpus.pieces[i]
-        found.setdefault(code, []).append(Evidence(kind, text, lang, via, kinds[kind] * s))
+        found.setdefault(code, []).append((kinds[kind] * s, kind, text, lang, via))
     for ev in found.values():
-        ev.sort(key=lambda e: -e.weight)
+        ev.sort(key=_weight, reverse=True)
     return found
+
+
+def _weight(e):
+    return e[0]
 
 
 def own_scores(evidence, p):
     """code → its best pieces summed with falling weights; an exclusion item that names the
     offence well (at least ``p.strong`` of its query) counts against the category excluding it."""
-    scores = {code: sum(d * e.weight for d, e in zip(p.decay, ev)) for code, ev in evidence.items()}
+    scores = {code: sum(d * e[0] for d, e in zip(p.decay, ev)) for code, ev in evidence.items()}
     strong = p.strong * dict(p.kinds)["exclusion"]
     for ev in evidence.values():
         for e in ev:
-            if e.kind == "exclusion" and e.via and e.weight >= strong:
-                scores[e.via] = scores.get(e.via, 0.0) - p.against * e.weight
+            if e[0] >= strong and e[1] == "exclusion" and e[4]:
+                scores[e[4]] = scores.get(e[4], 0.0) - p.against * e[0]
     return scores
 
 
@@ -143,7 +148,7 @@ class Memory:
                 self.article.setdefault(key, []).append((o, code))
 
     def evidence(self, offence, p, exclude=None):
-        """``(found, votes)``: code → list of Evidence (kind 'accepted'), and ICCS section and
+        """``(found, votes)``: code → list of evidence tuples (kind 'accepted'), and ICCS section and
         division → weight of the accepted offences like this one that fall there (the
         neighbours and the family: they say where in the tree to look even when the exact code
         differs). ``exclude``: a national code left out (for leave-one-out)."""
@@ -162,20 +167,22 @@ class Memory:
         hits = [(i, s) for i, s in hits if self.decisions[i][0].national_code != exclude][:p.neighbours]
         for i, s in hits:
             o, code = self.decisions[i]
-            add(code, Evidence("accepted", o.label, self.lang, o.national_code, p.accepted_weight * s))
+            add(code, (p.accepted_weight * s, "accepted", o.label, self.lang, o.national_code))
             vote(code, p.tree_vote * s)
-        same = [c for o, c in self.family.get(offence.family.casefold(), []) if o.national_code != exclude] \
-            if offence.family else []
-        for code in set(same):
-            share = same.count(code) / len(same)
-            add(code, Evidence("accepted", f"{same.count(code)} of {len(same)} accepted offences of "
-                               f"family '{offence.family}'", self.lang, None, p.family_prior * share))
-            vote(code, p.family_vote * share)
+        same = Counter(c for o, c in self.family.get(offence.family.casefold(), ())
+                       if o.national_code != exclude) if offence.family else Counter()
+        size = sum(same.values())
+        for code, count in same.items():
+            add(code, (p.family_prior * count / size, "accepted",
+                       f"{count} of {size} accepted offences of family '{offence.family}'", self.lang, None))
+            vote(code, p.family_vote * count / size)
         key = article_key(offence.description, offence.label)
-        others = [c for o, c in self.article.get(key, []) if o.national_code != exclude] if key else []
-        for code in set(others):
-            add(code, Evidence("accepted", f"same article ({key}) as accepted offences", self.lang,
-                               None, p.article_weight * others.count(code) / len(others)))
+        others = Counter(c for o, c in self.article.get(key, ()) if o.national_code != exclude) \
+            if key else Counter()
+        size = sum(others.values())
+        for code, count in others.items():
+            add(code, (p.article_weight * count / size, "accepted",
+                       f"same article ({key}) as accepted offences", self.lang, None))
         for ev in found.values():
-            ev.sort(key=lambda e: -e.weight)
+            ev.sort(key=_weight, reverse=True)
         return found, votes

@@ -91,12 +91,12 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         for code, ev in found.items():
             merged = evidence.setdefault(code, [])
             merged.extend(ev)
-            merged.sort(key=lambda e: -e.weight)
+            merged.sort(key=lambda e: e[0], reverse=True)
     own = with_context(own_scores(evidence, p), p)
     if votes:
         own = {code: s + votes.get(code[:2], 0.0) + (votes.get(code[:4], 0.0) if len(code) > 2 else 0.0)
                for code, s in own.items()}
-    ranked = sorted((kv for kv in own.items() if kv[1] > 0 and kv[0] in classification),
+    ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     ranked = choose_level(classification, ranked[:top + 1], p)[:top]
     scores = [s for _, s in ranked]
@@ -118,24 +118,23 @@ def _shown(evidence):
     shown = list(evidence[:EVIDENCE_SHOWN])
     slot = len(shown) - 1
     for kind in ("exclusion", "accepted"):
-        if slot > 0 and not any(e.kind == kind for e in shown):
-            best = next((e for e in evidence if e.kind == kind), None)
+        if slot > 0 and not any(e[1] == kind for e in shown):
+            best = next((e for e in evidence if e[1] == kind), None)
             if best is not None:
                 shown[slot] = best
                 slot -= 1
-    return shown
+    return [Evidence(kind, text, lang, via, weight) for weight, kind, text, lang, via in shown]
 
 
 def _from_children(classification, code, evidence, n):
     """The best evidence of a category's descendants, marked ``via`` the code whose text it is."""
     found = []
-    for cat in classification[code].children:
-        stack = [cat]
-        while stack:
-            node = stack.pop()
-            for e in evidence.get(node.code, []):
-                if e.kind != "exclusion" and e.kind != "accepted":
-                    found.append(Evidence(e.kind, e.text, e.lang, node.code, e.weight))
-            stack.extend(node.children)
+    stack = list(classification[code].children)
+    while stack:
+        node = stack.pop()
+        for weight, kind, text, lang, _ in evidence.get(node.code, ()):
+            if kind != "exclusion" and kind != "accepted":
+                found.append(Evidence(kind, text, lang, node.code, weight))
+        stack.extend(node.children)
     found.sort(key=lambda e: -e.weight)
     return found[:n]

@@ -1,0 +1,104 @@
+"""How long `iccs map suggest` takes for 1,000 offences, start-up included, and how much memory.
+
+Makes its own offence list (Spanish index terms of the ICCS with an article reference and a legal
+sentence around them, so each row looks like a national catalogue's), then times the command as a
+user runs it, in a fresh process each time:
+
+- first run: an empty cache folder (the graph is compiled and the search index built);
+- cached: the usual case, the cache filled by an earlier run;
+- cached with 500 accepted decisions (the warm setting, with the calibration refitted on them);
+
+against a bare `python -c pass` and `iccs show 0101` in the same run. Prints medians, ratios and
+the peak resident memory of the child. The aim of issue 7: 1,000 offences in <= 5 s, <= 1 GB.
+
+    python benchmarks/mapping.py [--rows 1000] [--repeat 5]
+"""
+import argparse
+import csv
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ICCS = os.path.join(os.path.dirname(sys.executable), "iccs")
+
+
+def make_list(folder, n):
+    sys.path.insert(0, ROOT)
+    import iccs
+
+    c = iccs.load()
+    terms = [(cat.code, t) for cat in c for t in cat.index_terms("es")]
+    rows, accepted = [], []
+    for i in range(n):
+        code, term = terms[(i * 7) % len(terms)]
+        rows.append({"code": f"N{i:05d}", "label": term.upper(),
+                     "description": f"ART. {100 + i % 400} INC. {1 + i % 3} El que cometiere {term.lower()} "
+                                    f"será castigado con presidio menor en su grado medio.",
+                     "family": "CRIMENES Y SIMPLES DELITOS"})
+        if i % 2 == 0:
+            accepted.append({"national_code": f"N{i:05d}", "iccs_code": code})
+    offences = os.path.join(folder, "offences.csv")
+    with open(offences, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    decisions = os.path.join(folder, "accepted.csv")
+    with open(decisions, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["national_code", "iccs_code"])
+        w.writeheader()
+        w.writerows(accepted)
+    return offences, decisions
+
+
+def timed(cmd, env):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024  # MB (ru_maxrss is in kB on Linux)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    folder = tempfile.mkdtemp(prefix="iccs-bench-mapping-")
+    try:
+        offences, decisions = make_list(folder, args.rows)
+        env = dict(os.environ, ICCS_CACHE_DIR=os.path.join(folder, "cache"))
+        first = []
+        for _ in range(max(1, args.repeat // 2)):
+            shutil.rmtree(env["ICCS_CACHE_DIR"], ignore_errors=True)
+            first.append(timed([ICCS, "map", "suggest", offences, "--top", "5"], env)[0])
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "iccs show 0101": [ICCS, "show", "0101"],
+            f"map suggest {args.rows} (cached)": [ICCS, "map", "suggest", offences, "--top", "5"],
+            f"map suggest {args.rows} + {args.rows // 2} accepted": [
+                ICCS, "map", "suggest", offences, "--top", "5", "--accepted", decisions],
+        }
+        results = {}
+        for name, cmd in cases.items():
+            runs = [timed(cmd, env)[0] for _ in range(args.repeat)]
+            results[name] = statistics.median(runs)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        base = results["python -c pass"]
+        print(f"load average: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
+        print(f"{'first run, empty cache':40s} {statistics.median(first):6.2f} s")
+        for name, seconds in results.items():
+            print(f"{name:40s} {seconds:6.2f} s  ({seconds / base:5.1f}x python -c pass)")
+        print(f"peak resident memory of a child: {peak:.0f} MB")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
