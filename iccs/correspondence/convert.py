@@ -103,11 +103,11 @@ def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=No
                              file=table.path, row=table.header_line, column=name)
     expected = _expected_rows(table.path, os.path.getsize(table.path)) if progress and table.sheet is None else 0
 
-    # 1. national counts by (code, period, breakdowns…), as read (rows that repeat a key add up)
-    sums, first_row = {}, {}
-    sums_get = sums.get
+    # 1. national counts by code, then (period, breakdowns…), as read (repeated keys add up)
+    by_code, first_row = {}, {}
+    by_code_get = by_code.get
     n = 0
-    for line, key, text in _records(table, [code_col, period_col, *dims], value_col):
+    for line, code, rest, text in _records(table, code_col, [period_col, *dims], value_col):
         n += 1
         try:
             value = int(text)
@@ -115,59 +115,62 @@ def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=No
             value = _count(text, table.path, line, value_col)
         if value < 0:
             _count(text, table.path, line, value_col)  # raises: a negative count
-        if not (key[0] and key[1]):
-            raise InputError("no national code" if not key[0] else "no period", file=table.path, row=line,
-                             column=code_col if not key[0] else period_col)
-        sums[key] = sums_get(key, 0) + value
-        if key[0] not in routes and key[0] not in first_row:
-            first_row[key[0]] = line
+        inner = by_code_get(code)
+        if inner is None:
+            if not code:
+                raise InputError("no national code", file=table.path, row=line, column=code_col)
+            inner = by_code[code] = {}
+            first_row[code] = line
+        if not rest[0]:
+            raise InputError("no period", file=table.path, row=line, column=period_col)
+        inner[rest] = inner.get(rest, 0) + value
         if progress is not None and n % 50000 == 0:
             progress(n, max(n, expected))
-    duplicates = n - len(sums)
+    duplicates = n - sum(len(inner) for inner in by_code.values())
     if progress is not None:
         progress(n, n)
 
-    # 2. to the ICCS categories. A code mapped to one category goes there (and up the tree in
-    # step 3); a code mapped in part to several goes to each of them and to each ancestor once.
+    # 2. to the ICCS categories, as {category: {(period, breakdowns…): count}}. A code mapped to
+    # one category goes there (and up the tree in step 3); a code mapped in part to several goes
+    # to each of them and to each ancestor once.
     direct, direct_partial, totals, partial, unmapped = {}, {}, {}, {}, {}
-    for key, value in sums.items():
-        route = routes.get(key[0])
+    for code, inner in by_code.items():
+        route = routes.get(code)
         if route is None:
-            u = unmapped.setdefault(key[0], [0, 0])
-            u[0] += 1
-            u[1] += value
+            unmapped[code] = [len(inner), sum(inner.values())]
             continue
         target, categories, is_partial = route
         if target is not None:
-            k = (target, *key[1:])
-            direct[k] = direct.get(k, 0) + value
+            _add(direct, target, inner)
             if is_partial:
-                direct_partial[k] = direct_partial.get(k, 0) + value
+                _add(direct_partial, target, inner)
         else:
             for c in categories:
-                k = (c, *key[1:])
-                totals[k] = totals.get(k, 0) + value
-                partial[k] = partial.get(k, 0) + value
+                _add(totals, c, inner)
+                _add(partial, c, inner)
 
-    # 3. roll up: each category's sum is added to its parent's, deepest level first.
+    # 3. roll up: each category's sums are added to its parent's, deepest level first.
     parent = {c.code: (c.parent.code if c.parent else None) for c in classification}
     depth = {c.code: c.depth for c in classification}
     for sums_of, into in ((direct, totals), (direct_partial, partial)):
         for level in range(max(depth.values()), 1, -1):
-            for k in [k for k in sums_of if depth[k[0]] == level]:
-                up = (parent[k[0]], *k[1:])
-                sums_of[up] = sums_of.get(up, 0) + sums_of[k]
-        for k, v in sums_of.items():
-            into[k] = into.get(k, 0) + v
+            for c in [c for c in sums_of if depth[c] == level]:
+                _add(sums_of, parent[c], sums_of[c])
+        for c, inner in sums_of.items():
+            _add(into, c, inner)
 
-    order = {c.code: i for i, c in enumerate(classification)}
     observations = []
-    for k in sorted(totals, key=lambda k: (order[k[0]], k[1:])):
-        o = {"ICCS": k[0], "TIME_PERIOD": k[1]}
-        o.update(zip(dims, k[2:]))
-        p = partial.get(k, 0)
-        o.update(OBS_VALUE=totals[k], OBS_STATUS=PARTIAL if p else NORMAL, partial=p)
-        observations.append(o)
+    for category in (c.code for c in classification):
+        values = totals.get(category)
+        if not values:
+            continue
+        parts = partial.get(category, {})
+        for rest in sorted(values):
+            o = {"ICCS": category, "TIME_PERIOD": rest[0]}
+            o.update(zip(dims, rest[1:]))
+            p = parts.get(rest, 0)
+            o.update(OBS_VALUE=values[rest], OBS_STATUS=PARTIAL if p else NORMAL, partial=p)
+            observations.append(o)
 
     findings = []
     unmapped_rows = []
@@ -183,7 +186,7 @@ def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=No
         findings.append(Finding(code="DuplicateCount", severity="warning", file=table.path,
                                 message=f"{duplicates} row(s) repeat a national code, period and breakdown "
                                         "of an earlier row: their counts were added together"))
-    stats = {"rows": n, "national_codes": len({k[0] for k in sums}), "observations": len(observations),
+    stats = {"rows": n, "national_codes": len(by_code), "observations": len(observations),
              "unmapped_codes": len(unmapped), "unmapped_value": _number(sum(v for _, v in unmapped.values())),
              "partial_observations": sum(1 for o in observations if o["partial"]),
              "seconds": round(time.perf_counter() - started, 2)}
@@ -224,20 +227,21 @@ def _routes(mappings, classification, file):
     return routes
 
 
-def _records(table, key_columns, value_column):
-    """(line, (key values…), value text) of each row. A CSV is read here as lists, with the
-    encoding, separator and header that :func:`iccs.tables.read_table` found (a row as a dict
-    costs three times as much: this is the loop of a million rows); a workbook through the
-    table's own rows."""
+def _records(table, code_column, key_columns, value_column):
+    """(line, national code, (key values…), value text) of each row, stripped. A CSV is read
+    here as lists, with the encoding, separator and header that :func:`iccs.tables.read_table`
+    found (a row as a dict costs three times as much: this is the loop of a million rows); a
+    workbook through the table's own rows."""
     if table.sheet is not None:
         for row in table:
-            yield row.line, tuple(row[c] for c in key_columns), row[value_column]
+            yield row.line, row[code_column], tuple(row[c] for c in key_columns), row[value_column]
         return
     import csv
     from operator import itemgetter
 
     index = [table.columns.index(c) for c in key_columns]
-    get_key = itemgetter(*index)
+    get_key = itemgetter(*index) if len(index) > 1 else (lambda values, i=index[0]: (values[i],))
+    at_code = table.columns.index(code_column)
     at_value = table.columns.index(value_column)
     width = len(table.columns)
     strip = str.strip
@@ -251,12 +255,24 @@ def _records(table, key_columns, value_column):
                     if not any(v.strip() for v in values):
                         continue
                     values += [""] * (width - len(values))
-                yield reader.line_num, tuple(map(strip, get_key(values))), values[at_value].strip()
+                yield (reader.line_num, values[at_code].strip(), tuple(map(strip, get_key(values))),
+                       values[at_value].strip())
         except csv.Error as e:
             raise InputError(f"not a readable table: {e}", file=table.path, row=reader.line_num) from None
         except UnicodeDecodeError as e:
             raise InputError(f"not {table.encoding} text past line {reader.line_num}: "
                              f"byte 0x{e.object[e.start]:02x}", file=table.path) from None
+
+
+def _add(into, category, counts):
+    """Add {key: count} to the counts of a category in ``into``."""
+    mine = into.get(category)
+    if mine is None:
+        into[category] = dict(counts)
+        return
+    get = mine.get
+    for key, value in counts.items():
+        mine[key] = get(key, 0) + value
 
 
 def _count(text, path, line, column):
