@@ -324,3 +324,28 @@ def test_a_huge_json_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     (tmp_path / "s.json").write_text(json.dumps(SUGGESTIONS_JSON * 5))
     with pytest.raises(InputError, match="too large for suggestions"):
         read_suggestions(tmp_path / "s.json")
+
+
+def test_a_failed_write_changes_nothing(review, files, monkeypatch):
+    from iccs.review import session
+
+    review.decide("0101")
+
+    def full_disk(path, mappings):
+        raise InputError("cannot write: No space left on device", file=path)
+
+    monkeypatch.setattr(session, "save_table", full_disk)
+    with pytest.raises(InputError, match="No space left"):
+        review.decide("0701")
+    assert (review.current.code, review.decided, review.rows()) == ("N2", 1, [])
+    monkeypatch.undo()
+    assert review.undo() == "N1"  # the failed write left nothing to undo
+    assert load_table(files / "t.csv") == []
+
+
+def test_undoing_a_decision_keeps_what_went_with_it(review):
+    review.set_relation("broader")
+    review.set_tags("Cy=1")
+    review.decide("0101")
+    review.undo()
+    assert (review.draft().relation, review.draft().tags) == ("broader", "Cy=1")

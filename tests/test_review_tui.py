@@ -15,7 +15,7 @@ from iccs.correspondence.table import load_table
 from iccs.review import build
 from iccs.review.app import ReviewApp
 
-SIZE = (120, 40)
+SIZE = (100, 30)
 
 
 @pytest.fixture
@@ -27,11 +27,6 @@ def files(tmp_path):
 
 def shown(app, widget):
     return str(app.query_one(widget).render())
-
-
-async def type_text(pilot, text):
-    for ch in text:
-        await pilot.press({" ": "space", "=": "equals_sign", ";": "semicolon"}.get(ch, ch))
 
 
 def test_accept_correct_undo_quit_resume(files, classification):
@@ -55,30 +50,19 @@ def test_accept_correct_undo_quit_resume(files, classification):
             await pilot.press("enter")  # N1 → 0102, corrected
             assert [(m.iccs_code, m.method) for m in load_table(table)] == [("0102", "corrected")]
             assert "N2  Computer fraud" in shown(first, "#offence") and "decided 1/4" in shown(first, "#status")
-            await pilot.press("a")  # N2 → 0701, accepted
-            await pilot.press("u")  # taken back: on N2 again, the table without it
+            await pilot.press("a", "u")  # N2 → 0701, accepted, and taken back: on N2 again
             assert [m.national_code for m in load_table(table)] == ["N1"]
             assert "N2" in shown(first, "#offence") and "undone" in shown(first, "#status")
-            await pilot.press("t")
-            await type_text(pilot, "Cy=9")
-            await pilot.press("enter")  # refused: Cy has no value 9
+            await pilot.press("t", *"Cy=9", "enter")  # tags refused: Cy has no value 9
             assert "Cy has no value '9'" in shown(first, "#status")
-            await pilot.press("t")
-            await type_text(pilot, "Cy=1")
-            await pilot.press("enter", "r", "r")  # tags; relation exact → broader → narrower
+            await pilot.press("t", *"Cy=1", "enter", "r", "r")  # tags; relation exact → broader → narrower
             assert "next decision: narrower, tags Cy=1" in shown(first, "#decision")
-            await pilot.press("enter")  # N2 → 0701 narrower Cy=1
-            await pilot.press("c")
-            await type_text(pilot, "9999")
-            await pilot.press("enter")  # an unknown code is refused with a message
+            await pilot.press("enter", "c", *"9999", "enter")  # N2 → 0701 narrower Cy=1; an unknown code
             assert "unknown ICCS code '9999'" in shown(first, "#status")
-            await pilot.press("slash")
-            await type_text(pilot, "theft")
-            await pilot.press("enter")  # the ICCS searched: the matches replace the list
+            await pilot.press("slash", *"theft", "enter")  # the ICCS searched: the matches replace the list
             hit = found["hit"] = first.highlighted_code()
             assert hit == classification.search("theft", limit=1)[0].category.code
-            await pilot.press("enter", "enter")  # the match added to N3's list, then decided
-            await pilot.press("q")
+            await pilot.press("enter", "enter", "q")  # the match added to N3's list, decided; quit
         assert first.return_code in (0, None)
 
     asyncio.run(first_session())
@@ -99,17 +83,19 @@ def test_accept_correct_undo_quit_resume(files, classification):
             assert "decided 3/4" in shown(again, "#status") and "confidence none" in shown(again, "#status")
             await pilot.press("b")  # back to a decided offence: its decision is shown
             assert "Decided: " in shown(again, "#decision") and hit in shown(again, "#decision")
-            await pilot.press("f", "c")
-            await type_text(pilot, "0703")
-            await pilot.press("enter", "n")
-            await type_text(pilot, "old law")
-            await pilot.press("enter", "enter")
+            await pilot.press("f", "r", "r", "r")  # N4: relation partial
+            # two partial mappings, staying on the offence
+            await pilot.press("c", *"0703", "enter", "p", "c", *"0704", "enter", "p")
+            assert "N4" in shown(again, "#offence")
+            assert "0703 partial (manual); 0704 partial" in shown(again, "#decision")
+            await pilot.press("n", *"old law", "enter")
             assert "all decided" in shown(again, "#status")
             await pilot.press("q")
 
     asyncio.run(second_session())
-    last = load_table(table)[-1]
-    assert (last.national_code, last.iccs_code, last.method, last.note) == ("N4", "0703", "manual", "old law")
+    last = [(m.national_code, m.iccs_code, m.relation, m.method, m.note) for m in load_table(table)[-2:]]
+    assert last == [("N4", "0703", "partial", "manual", "old law"),
+                    ("N4", "0704", "partial", "manual", "old law")]
 
 
 def _wait(condition, what, timeout=30):
