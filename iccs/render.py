@@ -184,34 +184,53 @@ def show_text(d):
     return "\n".join(lines)
 
 
+THEME_WORDS = {
+    "en": {"Definition": "Definition", "Instrument": "Instrument", "Part of": "Part of",
+           "Sub-themes": "Sub-themes", "Categories (whole):": "Categories (whole):",
+           "rules": "Tag rules (the offence carries, for each tag, one of the codes):",
+           "and below": "and below", "any category": "any category", "and": "and", "or": "or",
+           "partial": "Partial members (only these offences of the category):",
+           "left out": "Left out (none of their offences):"},
+    "es": {"Definition": "Definición", "Instrument": "Instrumento", "Part of": "Forma parte de",
+           "Sub-themes": "Subtemas", "Categories (whole):": "Categorías (enteras):",
+           "rules": "Reglas de etiquetas (el delito lleva, para cada etiqueta, uno de los códigos):",
+           "and below": "y debajo", "any category": "cualquier categoría", "and": "y", "or": "o",
+           "partial": "Miembros parciales (solo estos delitos de la categoría):",
+           "left out": "Excluidas (ninguno de sus delitos):"},
+}
+
+
 def theme_text(d):
-    """``iccs theme`` as text, from ``Theme.to_dict()``; long lines wrapped to the terminal."""
+    """``iccs theme`` as text, from ``Theme.to_dict()``; long lines wrapped to the terminal;
+    headings in the theme's language."""
+    w = THEME_WORDS.get(d.get("lang", "en"), THEME_WORDS["en"])
     lines = [f"{d['id']}  {d['label']}"]
     if d["definition"]:
-        lines.append(_wrap("Definition", d["definition"]))
+        lines.append(_wrap(w["Definition"], d["definition"]))
     for i in d["instruments"]:
-        lines.append(_wrap("Instrument", i["title"] + (f" ({i['date']})" if i["date"] else ""), indent=4))
+        lines.append(_wrap(w["Instrument"], i["title"] + (f" ({i['date']})" if i["date"] else ""), indent=4))
     if d["parents"]:
-        lines.append("Part of: " + ", ".join(d["parents"]))
+        lines.append(f"{w['Part of']}: " + ", ".join(d["parents"]))
     if d["subthemes"]:
-        lines.append("Sub-themes: " + ", ".join(d["subthemes"]))
+        lines.append(f"{w['Sub-themes']}: " + ", ".join(d["subthemes"]))
     if d["categories"]:
-        lines.append("Categories (whole):")
+        lines.append(w["Categories (whole):"])
         lines += [_wrap(f"  {c['code']}", c["label"], indent=4).replace(": ", " ", 1) for c in d["categories"]]
     if d["rules"]:
-        lines.append("Tag rules (the offence carries, for each tag, one of the codes):")
+        lines.append(w["rules"])
         for r in d["rules"]:
             tags = {}
             for c in r["conditions"]:
                 tags.setdefault(c["tag"], []).append(f"{c['value']} {c['label']}")
-            where = f"{r['scope']['code']} {r['scope']['label']} and below" if r["scope"] else "any category"
-            lines.append(_wrap(f"  {where}", " and ".join(f"{t} = " + " or ".join(v) for t, v in tags.items()),
-                               indent=4))
+            where = (f"{r['scope']['code']} {r['scope']['label']} {w['and below']}" if r["scope"]
+                     else w["any category"])
+            said = f" {w['and']} ".join(f"{t} = " + f" {w['or']} ".join(v) for t, v in tags.items())
+            lines.append(_wrap(f"  {where}", said, indent=4))
     if d["partial"]:
-        lines.append("Partial members (only these offences of the category):")
+        lines.append(w["partial"])
         for p in d["partial"]:
             lines.append(_wrap(f"  {p['code']} {p['label']}", "; ".join(p["basis"]), indent=4))
     if d["left_out"]:
-        lines.append("Left out (none of their offences):")
+        lines.append(w["left out"])
         lines += [_wrap(f"  {x['code']}", x["label"], indent=4).replace(": ", " ", 1) for x in d["left_out"]]
     return "\n".join(lines)

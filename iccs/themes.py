@@ -148,7 +148,7 @@ class Theme:
 
         # A theme without a text in ``lang`` shows the English one (definitions are English only).
         return {
-            "id": self.id, "label": self.label(lang) or self.label("en"),
+            "id": self.id, "lang": lang, "label": self.label(lang) or self.label("en"),
             "definition": self.definition(lang) or self.definition("en"),
             "parents": list(self._d["parents"]), "subthemes": list(self._d["subthemes"]),
             "instruments": self.instruments,

@@ -289,6 +289,9 @@ def test_theme_text_shows_rules_and_left_out(classification):
     text = theme_text(classification.theme("trafficking-wildlife").to_dict())
     assert "Left out" in text and "10032" in text and "Part of: trafficking, wildlife-forest-crime" in text
     assert all(len(line) <= 100 for line in text.splitlines())
+    text = " ".join(theme_text(classification.theme("gender").to_dict("es")).split())
+    assert "Reglas de etiquetas" in text and "0101 Homicidio intencional y debajo: SV = 2 Mujer y ViP = 1" in text
+    assert "Definición: Intentional homicides" in text, "no Spanish definition: the English one"
 
 
 # ---------------------------------------------------------------- shapes, over a small graph
