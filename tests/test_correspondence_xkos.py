@@ -15,7 +15,7 @@ N = ns.rdflib_namespaces()
 SKOS, XKOS, PROV, DCT, ICCS = N["skos"], N["xkos"], N["prov"], N["dcterms"], N["iccs"]
 BASE = "https://stats.example/offences/"
 OPTIONS = dict(base=BASE, title="Penal code offences", version="2024", country="CHL", label="PC 2024 to ICCS",
-               issued="2026-11-29")
+               issued="2026-11-29", notation="PC2024", list_issued="2024-01-15")
 TABLE = [
     Mapping("PC-1", "Murder", "0101", "exact", reviewer="ana", decided_at="2026-11-20T09:12:00Z",
             method="accepted", suggested_code="0101", score="0.910", evidence="label: Intentional homicide"),
@@ -46,6 +46,17 @@ def test_xkos_structure(graph):
     assert len(associations) == len(TABLE) == len(set(graph.subjects(RDF.type, XKOS.ConceptAssociation)))
     source = URIRef(BASE + "offence/PC%202%2Fb")
     assert (source, SKOS.notation, Literal("PC 2/b")) in graph and (source, SKOS.inScheme, scheme) in graph
+
+
+def test_meets_the_xkos_best_practice_shapes(graph):
+    """The DDI Alliance's XKOS best-practice shapes (reference/xkos/), as published, find nothing."""
+    from conftest import REFERENCE
+
+    from iccs.check import validate
+
+    for name in ("conformance", "recommended-optional"):
+        shapes = load_graph([REFERENCE / "xkos" / f"xkos-best-practices-{name}-shapes.ttl"])
+        assert validate(graph, shapes) == [], name
 
 
 @pytest.mark.parametrize("row, prop", [(0, "exactMatch"), (1, "broadMatch"), (2, "relatedMatch"), (4, "narrowMatch")])
@@ -83,8 +94,8 @@ def test_round_trip_gives_the_same_table_and_graph(tmp_path, graph, classificati
     path.write_text(export(TABLE, fmt, **OPTIONS), encoding="utf-8")
     back, meta = import_table(path, classification)
     assert back == TABLE
-    assert meta == {"title": "Penal code offences", "version": "2024", "country": "CHL",
-                    "label": "PC 2024 to ICCS", "issued": "2026-11-29"}
+    assert meta == {"title": "Penal code offences", "version": "2024", "country": "CHL", "notation": "PC2024",
+                    "list_issued": "2024-01-15", "label": "PC 2024 to ICCS", "issued": "2026-11-29"}
     assert isomorphic(load_graph([path]), graph)
     assert isomorphic(to_graph(back, **OPTIONS), graph)
 

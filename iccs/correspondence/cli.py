@@ -58,22 +58,26 @@ def check(table, suggestions, residual_share, fmt):
               "correspondence are named (use one of your own).")
 @click.option("--title", default="National offence list", show_default=True, help="Title of the national list.")
 @click.option("--version", "version_", default="", help="Version of the national list.")
+@click.option("--notation", default="", help="Short code of the national list (e.g. PC2024).")
+@click.option("--list-issued", default=None, help="Issue date of the national list, YYYY-MM-DD.")
+@click.option("--lang", default="en", show_default=True, help="Language of the title (BCP 47 tag).")
 @click.option("--country", default="", help="Country: ISO 3166 alpha-3 code (e.g. CHL) or a name.")
 @click.option("--label", default=None, help="Label of the correspondence (default: '<title> to ICCS v1.0').")
 @click.option("--issued", default=None, help="Issue date of the correspondence, YYYY-MM-DD (default: today).")
-def export(table, fmt, output, base, title, version_, country, label, issued):
+def export(table, fmt, output, base, title, version_, notation, list_issued, lang, country, label, issued):
     """Export a correspondence table as an XKOS correspondence with PROV-O provenance."""
     import datetime
 
     from .xkos import DEFAULT_BASE
     from .xkos import export as run_export
 
-    if issued:
+    for hint, value in (("--issued", issued), ("--list-issued", list_issued)):
         try:
-            datetime.date.fromisoformat(issued)
+            value and datetime.date.fromisoformat(value)
         except ValueError:
-            raise click.BadParameter(f"not a date YYYY-MM-DD: {issued!r}", param_hint="--issued") from None
+            raise click.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint=hint) from None
     options = {} if fmt == "csv" else dict(base=base or DEFAULT_BASE, title=title, version=version_,
+                                          notation=notation, list_issued=list_issued, lang=lang,
                                           country=country, label=label, issued=issued)
     _emit(run_export(table, fmt, **options), output)
 

@@ -50,12 +50,14 @@ _COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
 
 def to_graph(mappings, base=DEFAULT_BASE, title="National offence list", version="", country="",
-             label=None, issued=None, classification=None):
+             label=None, issued=None, notation="", list_issued=None, lang="en"):
     """The mappings as an rdflib Graph (see the module). ``base``: the IRI under which the
     national scheme, its concepts, the correspondence and the associations are named (use one
-    of your own); ``country``: an ISO 3166 alpha-3 code (linked to the EU country authority
-    list) or a name; ``issued``: a date (default today). ``classification`` is accepted for
-    symmetry with the checks and not needed."""
+    of your own); ``title``, ``version``, ``notation``, ``list_issued`` (a date) and ``country``
+    (an ISO 3166 alpha-3 code, linked to the EU country authority list, or a name) describe the
+    national list, its title in language ``lang``; ``label`` and ``issued`` (a date, default
+    today) the correspondence. With a notation and a list date, the export meets the XKOS
+    best-practice conformance shapes of the DDI Alliance."""
     from rdflib import Literal, URIRef
     from rdflib.namespace import OWL, RDF, RDFS, XSD
 
@@ -69,6 +71,11 @@ def to_graph(mappings, base=DEFAULT_BASE, title="National offence list", version
     iccs_scheme = URIRef(ns.SCHEME)
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     g.add((scheme, DCT.title, Literal(title)))
+    g.add((scheme, SKOS.prefLabel, Literal(title, lang=lang)))
+    if notation:
+        g.add((scheme, SKOS.notation, Literal(notation)))
+    if list_issued:
+        g.add((scheme, DCT.issued, Literal(str(list_issued), datatype=XSD.date)))
     if version:
         g.add((scheme, OWL.versionInfo, Literal(version)))
     if country:
@@ -161,7 +168,8 @@ def associations(graph):
 
 def from_graph(graph, classification=None):
     """The table held by an XKOS correspondence graph (as :func:`to_graph` writes it), and its
-    metadata: ``(mappings, {"title", "version", "country", "label", "issued"})``."""
+    metadata: ``(mappings, {"title", "notation", "version", "list_issued", "country", "label",
+    "issued"})``."""
     from rdflib import URIRef
     from rdflib.namespace import OWL, RDF, RDFS
 
@@ -210,6 +218,8 @@ def from_graph(graph, classification=None):
         scheme = next((s for s in graph.objects(corr, XKOS.compares) if str(s) != ns.SCHEME), None)
     if scheme is not None:
         meta["title"] = _text(graph.value(scheme, DCT.title))
+        meta["notation"] = _text(graph.value(scheme, SKOS.notation))
+        meta["list_issued"] = _text(graph.value(scheme, DCT.issued))
         meta["version"] = _text(graph.value(scheme, OWL.versionInfo))
         spatial = graph.value(scheme, DCT.spatial)
         meta["country"] = str(spatial)[len(_COUNTRY):] if str(spatial or "").startswith(_COUNTRY) else _text(spatial)
