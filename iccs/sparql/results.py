@@ -31,13 +31,22 @@ class Result:
     RDF terms. ``truncated`` says the result cap cut the rows.
     """
 
-    def __init__(self, kind, variables=(), bindings=(), boolean=None, triples=(), truncated=False):
+    def __init__(self, kind, variables=(), bindings=(), boolean=None, triples=(), truncated=False,
+                 tuples=None):
         self.kind = kind
         self.variables = list(variables)
-        self.bindings = list(bindings)
+        # each row as a tuple of terms in the order of the variables (None: unbound)
+        self.tuples = tuples if tuples is not None else [
+            tuple(b.get(n) for n in self.variables) for b in bindings]
         self.boolean = boolean
         self.triples = list(triples)
         self.truncated = truncated
+
+    @property
+    def bindings(self):
+        """Each row as a dict of the bound variables' RDF terms (pyoxigraph)."""
+        names = self.variables
+        return [{n: t for n, t in zip(names, row) if t is not None} for row in self.tuples]
 
     @classmethod
     def from_oxigraph(cls, answer, limit=None, deadline=None):
@@ -48,6 +57,13 @@ class Result:
         import pyoxigraph as ox
 
         def take(items):
+            if deadline is None:
+                from itertools import islice
+
+                out = list(items if limit is None else islice(items, limit + 1))
+                if limit is not None and len(out) > limit:
+                    return out[:limit], True
+                return out, False
             out, truncated = [], False
             for i, item in enumerate(items):
                 if limit is not None and i >= limit:
@@ -63,8 +79,7 @@ class Result:
         if isinstance(answer, ox.QuerySolutions):
             names = [v.value for v in answer.variables]
             rows, truncated = take(answer)
-            return cls("bindings", names, [{n: s[n] for n in names if s[n] is not None} for s in rows],
-                       truncated=truncated)
+            return cls("bindings", names, truncated=truncated, tuples=[tuple(s) for s in rows])
         triples, truncated = take(answer)
         return cls("graph", triples=triples, truncated=truncated)
 
@@ -75,13 +90,14 @@ class Result:
         if self.kind == "graph":
             return [{"subject": t.subject.value, "predicate": t.predicate.value,
                      "object": t.object.value} for t in self.triples]
-        return [{n: (b[n].value if n in b else None) for n in self.variables} for b in self.bindings]
+        names = self.variables
+        return [{n: (t.value if t is not None else None) for n, t in zip(names, row)} for row in self.tuples]
 
     def __iter__(self):
         return iter(self.rows)
 
     def __len__(self):
-        return 1 if self.kind == "boolean" else len(self.triples if self.kind == "graph" else self.bindings)
+        return 1 if self.kind == "boolean" else len(self.triples if self.kind == "graph" else self.tuples)
 
     def __bool__(self):
         return bool(self.boolean) if self.kind == "boolean" else len(self) > 0
@@ -145,13 +161,47 @@ def _term_json(term):
 
 
 def _json(result, prefixes=None):
+    """SPARQL 1.1 Query Results JSON, written directly (each distinct term encoded once)."""
     import json
+    from json.encoder import encode_basestring as quote  # the C encoder when available
+
+    import pyoxigraph as ox
 
     if result.kind == "boolean":
         return json.dumps({"head": {}, "boolean": result.boolean})
-    return json.dumps({"head": {"vars": result.variables},
-                       "results": {"bindings": [{n: _term_json(t) for n, t in b.items()}
-                                                for b in result.bindings]}}, ensure_ascii=False)
+    named, blank = ox.NamedNode, ox.BlankNode
+    cache = {}
+
+    def term(t):
+        cls = type(t)
+        if cls is named:
+            return '{"type":"uri","value":' + quote(t.value) + "}"
+        if cls is blank:
+            return '{"type":"bnode","value":' + quote(t.value) + "}"
+        if cls is ox.Literal:
+            lang = t.language
+            if lang:
+                return '{"type":"literal","xml:lang":' + quote(lang) + ',"value":' + quote(t.value) + "}"
+            datatype = t.datatype.value
+            if datatype == XSD_STRING:
+                return '{"type":"literal","value":' + quote(t.value) + "}"
+            return ('{"type":"literal","datatype":' + quote(datatype) + ',"value":'
+                    + quote(t.value) + "}")
+        return json.dumps(_term_json(t), ensure_ascii=False)
+
+    keys = [quote(n) + ":" for n in result.variables]
+    rows = []
+    for row in result.tuples:
+        cells = []
+        for key, t in zip(keys, row):
+            if t is not None:
+                encoded = cache.get(t)
+                if encoded is None:
+                    encoded = cache[t] = term(t)
+                cells.append(key + encoded)
+        rows.append("{" + ",".join(cells) + "}")
+    head = '{"head":{"vars":[' + ",".join(quote(n) for n in result.variables) + ']},'
+    return head + '"results":{"bindings":[' + ",\n".join(rows) + "]}}"
 
 
 def _xml(result, prefixes=None):

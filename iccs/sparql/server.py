@@ -1,57 +1,95 @@
 """``iccs serve``: the SPARQL 1.1 Protocol at ``/sparql`` and the graph's IRIs, over HTTP.
 
-A stdlib ``ThreadingHTTPServer`` (HTTP/1.1, keep-alive) reads requests and hands each query to a
-pool of query processes (``pool``) that hold the Oxigraph store; a query past the time limit is
-cut (503) by killing its process. Read-only: updates are refused (403). CORS allows any origin.
+Processes, not threads, carry the load: the server loads the graph once, opens the listening
+socket, and forks worker processes that accept on it (``--workers``, one per CPU by default).
+Each worker answers with stdlib ``http.server`` threads (HTTP/1.1, keep-alive) and runs queries
+in-process on the shared Oxigraph store, which releases the GIL while it evaluates.
+
+A query past the time limit: the worker's watchdog answers 503 at once, stops accepting, lets
+its other requests finish, and exits, which ends the runaway query; the server forks a fresh
+worker in its place. Read-only: updates are refused (403). CORS allows any origin.
 """
 import json
+import os
+import socket
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .app import App
-from .pool import Busy, Pool, TimedOut
 
 MAX_BODY = 1 << 20  # a query of more than 1 MiB is refused (413)
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type, Accept",
-        "Access-Control-Expose-Headers": "ICCS-Result-Cap",
-        "Access-Control-Max-Age": "86400"}
+        "Access-Control-Expose-Headers": "ICCS-Result-Cap"}
+_CORS_LINES = "".join(f"{k}: {v}\r\n" for k, v in CORS.items())
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
+class Server:
+    """The supervisor: the listening socket and the worker processes."""
 
-    def __init__(self, address, app, pool, timeout):
-        super().__init__(address, Handler)
-        self.app, self.pool, self.query_timeout = app, pool, timeout
+    def __init__(self, listener, app, workers, timeout):
+        import multiprocessing
+
+        self._ctx = multiprocessing.get_context("fork")
+        self.socket, self.app, self.size, self.query_timeout = listener, app, workers, timeout
+        self.server_address = listener.getsockname()
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._workers = []
 
     @property
     def url(self):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/"
 
+    def _fork(self):
+        process = self._ctx.Process(target=_worker, args=(self.socket, self.app, self.query_timeout),
+                                    daemon=True)
+        process.start()
+        return process
+
+    def serve_forever(self):
+        """Keep ``workers`` processes answering until ``shutdown()`` (or Ctrl-C)."""
+        from multiprocessing.connection import wait
+
+        try:
+            self._workers = [self._fork() for _ in range(self.size)]
+            while not self._stop.is_set():
+                wait([p.sentinel for p in self._workers], timeout=0.2)
+                for i, process in enumerate(self._workers):
+                    if not process.is_alive() and not self._stop.is_set():
+                        process.join()
+                        self._workers[i] = self._fork()
+        finally:
+            self._stopped.set()
+
+    def shutdown(self):
+        self._stop.set()
+        self._stopped.wait(5)
+
     def close(self):
-        self.server_close()
-        self.pool.close()
+        self._stop.set()
+        for process in self._workers:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        self.socket.close()
 
 
 def make_server(host="127.0.0.1", port=8000, data=(), timeout=10.0, max_rows=10000, workers=None,
                 base_url=None, engine=None):
-    """A Server bound to ``host:port`` (port 0: a free one), with its query processes started.
-    Call ``serve_forever()`` (or run it in a thread), then ``close()``."""
+    """A Server bound to ``host:port`` (port 0: a free one) over the ICCS graph and ``data``.
+    Call ``serve_forever()`` (in a thread if you like), then ``shutdown()`` and ``close()``."""
     from .engine import Engine
 
     app = App(engine or Engine(data=data), max_rows=max_rows)
     app.warm()
-    pool = Pool(app, size=workers)
-    try:
-        return Server((host, port), app, pool, timeout)
-    except OSError:
-        pool.close()
-        raise
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=256)
+    return Server(listener, app, workers or os.cpu_count() or 1, timeout)
 
 
 def serve(host="127.0.0.1", port=8000, **options):
@@ -62,6 +100,62 @@ def serve(host="127.0.0.1", port=8000, **options):
         server.close()
 
 
+# --- a worker ----------------------------------------------------------------------------------
+
+class WorkerServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, listener, app, timeout):
+        super().__init__(listener.getsockname(), Handler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = listener
+        self.app, self.query_timeout = app, timeout
+        self.draining = False
+        self.lock = threading.Lock()
+        self.inflight = {}  # handler -> deadline
+
+    def server_close(self):  # the listening socket belongs to the supervisor
+        pass
+
+    def watch(self, parent):
+        """Answer 503 for a request past its deadline, then drain and exit; exit with the parent."""
+        while True:
+            time.sleep(0.05)
+            if os.getppid() != parent:
+                os._exit(0)
+            now = time.monotonic()
+            with self.lock:
+                late = [h for h, deadline in self.inflight.items() if deadline < now]
+                for handler in late:
+                    del self.inflight[handler]
+            for handler in late:
+                handler.cut()
+            if late and not self.draining:
+                self.draining = True
+                threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        self.shutdown()  # stop accepting: the other workers take the new connections
+        end = time.monotonic() + self.query_timeout + 1
+        while time.monotonic() < end:
+            with self.lock:
+                if not self.inflight:
+                    break
+            time.sleep(0.05)
+        os._exit(0)  # ends the runaway query with the process
+
+
+def _worker(listener, app, timeout):
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    server = WorkerServer(listener, app, timeout)
+    threading.Thread(target=server.watch, args=(os.getppid(),), daemon=True).start()
+    server.serve_forever(poll_interval=0.1)
+    while True:  # draining: _drain exits the process
+        time.sleep(1)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "iccs"
@@ -70,37 +164,61 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet: a load test must not flood stderr
         pass
 
-    def send(self, status, content_type, body, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in dict(CORS, **(headers or {})).items():
-            self.send_header(key, value)
-        self.end_headers_and(body if self.command != "HEAD" else b"")
+    def setup(self):
+        super().setup()
+        self.write_lock = threading.Lock()
+        self.answered = False
 
-    def end_headers_and(self, body):
-        """The headers and the body in one write."""
-        self._headers_buffer.append(b"\r\n")
-        self._headers_buffer.append(body)
-        self.flush_headers()
+    def send(self, status, content_type, body, headers=None):
+        """The status line, headers and body in one write (once per request: a request the
+        watchdog has answered is not answered again)."""
+        with self.write_lock:
+            if self.answered:
+                return
+            self.answered = True
+            if self.server.draining:
+                self.close_connection = True
+            extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+            head = (f"{self.protocol_version} {status} {self.responses.get(status, ('',))[0]}\r\n"
+                    f"Server: iccs\r\nDate: {self.date_time_string()}\r\n"
+                    f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+                    f"{_CORS_LINES}{extra}"
+                    f"{'Connection: close' + chr(13) + chr(10) if self.close_connection else ''}\r\n")
+            try:
+                self.wfile.write(head.encode("latin-1") + (body if self.command != "HEAD" else b""))
+            except OSError:
+                self.close_connection = True
 
     def error(self, status, message, headers=None):
         self.send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
 
+    def cut(self):
+        """Called by the watchdog: the request ran past the time limit."""
+        self.close_connection = True
+        self.error(503, f"the query ran past the time limit of {self.server.query_timeout:g} s and was cut")
+
+    def handle_one_request(self):
+        self.answered = False
+        super().handle_one_request()
+
     def run(self, request):
+        server = self.server
+        with server.lock:
+            server.inflight[self] = time.monotonic() + server.query_timeout
         try:
-            status, ctype, body, headers = self.server.pool.run(request, self.server.query_timeout)
-        except TimedOut:
-            return self.error(503, f"the query ran past the time limit of {self.server.query_timeout:g} s "
-                                   "and was cut")
-        except Busy:
-            return self.error(503, "every query process is busy; try again", {"Retry-After": "1"})
+            status, ctype, body, headers = server.app(request)
+        except Exception as e:  # a bug: say so, keep serving
+            status, ctype, body, headers = 500, "text/plain; charset=utf-8", f"internal error: {e}\n".encode(), {}
+        finally:
+            with server.lock:
+                server.inflight.pop(self, None)
         self.send(status, ctype, body, headers)
 
     # --- methods -------------------------------------------------------------------------------
 
     def do_OPTIONS(self):
-        self.send(204, "text/plain", b"", {"Allow": "GET, POST, OPTIONS, HEAD"})
+        self.send(204, "text/plain", b"", {"Allow": "GET, POST, OPTIONS, HEAD",
+                                           "Access-Control-Max-Age": "86400"})
 
     def do_HEAD(self):
         self.do_GET()
@@ -145,6 +263,8 @@ class Handler(BaseHTTPRequestHandler):
         self.sparql(form)
 
     def _refuse(self):
+        if int(self.headers.get("Content-Length") or 0) > 0:
+            self.close_connection = True  # its body is not read
         self.error(405, f"{self.command} is not allowed: this endpoint is read-only",
                    {"Allow": "GET, POST, OPTIONS, HEAD"})
 
