@@ -106,6 +106,7 @@ def test_decimal_counts_and_semicolons(tmp_path, classification):
     ("national_code,period,value\nA,2023,ten\n", None, "line 2, column value: not a number: 'ten'"),
     ("national_code,period,value\nA,2023,-3\n", None, "line 2, column value: a negative count: -3"),
     ("national_code,period,value\nA,2023,\n", None, "line 2, column value: no count"),
+    ("national_code,period,value\nA,2023,inf\n", None, "line 2, column value: not a count: 'inf'"),
     ("national_code,period,value\nA,,3\n", None, "line 2, column period: no period"),
     ("national_code,value\nA,3\n", None, "no column 'period'"),
     ("", None, "empty file"),

@@ -1,8 +1,7 @@
 """The correspondence table model: read, write, round trip, bad files (iccs.correspondence.table)."""
 import pytest
 
-from iccs.correspondence.table import (COLUMNS, Mapping, format_tags, load_table, now_utc, parse_tags,
-                                       save_table)
+from iccs.correspondence.table import COLUMNS, Mapping, format_tags, load_table, now_utc, parse_tags, save_table
 from iccs.errors import InputError
 
 FULL = Mapping("A-1", 'Fraud, "computer"', "0701", "exact", tags="Cy=1", note="cybercrime tag",

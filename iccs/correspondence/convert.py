@@ -285,7 +285,7 @@ def _count(text, path, line, column):
             raise InputError(f"not a number: {text!r}" if text else "no count", file=path, row=line,
                              column=column) from None
         if not math.isfinite(value):
-            raise InputError(f"not a count: {text!r}", file=path, row=line, column=column)
+            raise InputError(f"not a count: {text!r}", file=path, row=line, column=column) from None
     if value < 0:
         raise InputError(f"a negative count: {text}", file=path, row=line, column=column)
     return value
