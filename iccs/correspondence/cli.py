@@ -135,9 +135,12 @@ def convert(counts, table, output, fmt, dataflow, report_file):
     s = result.stats
     click.echo(f"{s['rows']} rows, {s['national_codes']} national codes → {s['observations']} ICCS "
                f"observations ({s['partial_observations']} resting on partial mappings, OBS_STATUS=D)", err=True)
-    for p in result.partial_summary():
+    partial = result.partial_summary()
+    for p in partial[:20]:
         click.echo(f"  {p['ICCS']}: {p['partial']} of {p['total']} ({p['share']:.0%}) through partial mappings",
                    err=True)
+    if len(partial) > 20:
+        click.echo(f"  … and {len(partial) - 20} more categories (--report FILE lists them all)", err=True)
     if result.unmapped:
         click.echo(f"{len(result.unmapped)} national code(s) not in the table, {s['unmapped_value']} counted, "
                    "not converted:", err=True)
