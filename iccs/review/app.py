@@ -93,6 +93,7 @@ class ReviewApp(App):
         """Draw the current offence; highlight a line of its list (its decided code, else rank 1)."""
         review, offence = self.review, self.review.current
         self._hits = None
+        self._message = ("", "")  # a message is about what was just done: said after this
         head = Text()
         head.append(f"{offence.code}  ", style="bold")
         head.append(offence.label or "(no label)", style="bold")

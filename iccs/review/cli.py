@@ -40,7 +40,10 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ICCSError("the review is interactive: run it in a terminal (standard input and output "
                         "are not one)")
-    from .app import ReviewApp
+    try:
+        from .app import ReviewApp
+    except ImportError as e:
+        raise ICCSError(f"the review needs Textual ({e}): pip install textual") from None
 
     ReviewApp(session).run()
     click.echo(f"{session.decided}/{session.total} decided; table: {session.table}", err=True)
