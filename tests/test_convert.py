@@ -177,3 +177,13 @@ def test_cli_json_gives_the_partial_part(files):
     assert r.exit_code == 0
     rows = {(o["ICCS"], o["sex"]): (o["OBS_VALUE"], o["partial"], o["DATAFLOW"]) for o in json.loads(r.stdout)}
     assert rows[("05", "M")] == (20, 7, "ICCS_TOOLKIT:ICCS_COUNTS(1.0)")
+
+
+def test_encodings(tmp_path, classification):
+    save_table(tmp_path / "t.csv", [Mapping("A", "murder", "0101", "exact")])
+    (tmp_path / "c.csv").write_bytes("national_code;period;región;value\nA;2023;Ñuble;4\n".encode("cp1252"))
+    r = convert(tmp_path / "c.csv", tmp_path / "t.csv", classification=classification)
+    assert r.dimensions == ["región"] and r.observations[0]["región"] == "Ñuble"
+    (tmp_path / "u.csv").write_bytes("\ufeffnational_code,period,value\nA,2023,4\n".encode("utf-16"))
+    result = CliRunner().invoke(cli, ["convert", str(tmp_path / "u.csv"), "-c", str(tmp_path / "t.csv")])
+    assert result.exit_code == 2 and "UTF-16 is not supported" in result.stderr
