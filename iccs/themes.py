@@ -53,13 +53,15 @@ class Theme:
 
     def family(self):
         """This theme and all the themes below it, each once."""
-        out, queue = [], [self]
-        while queue:
-            t = queue.pop(0)
-            if t not in out:
-                out.append(t)
-                queue.extend(t.subthemes)
-        return out
+        if "_family" not in self.__dict__:
+            out, queue = [], [self]
+            while queue:
+                t = queue.pop(0)
+                if t not in out:
+                    out.append(t)
+                    queue.extend(t.subthemes)
+            self.__dict__["_family"] = out
+        return list(self.__dict__["_family"])
 
     def _all(self, key):
         out = []
@@ -118,21 +120,28 @@ class Theme:
             best = best or found
         return best
 
+    def _sets(self):
+        if "_own_sets" not in self.__dict__:
+            d = self._d
+            parts = frozenset(p["code"] for p in d["partial"])
+            self.__dict__["_own_sets"] = (frozenset(d["leaves_out"]), frozenset(d["categories"]), parts,
+                                      parts | frozenset(d["categories"]))
+        return self.__dict__["_own_sets"]
+
     def _own(self, code, lineage, carried):
-        d = self._d
-        if lineage & set(d["leaves_out"]):
+        leaves_out, whole, parts, related = self._sets()
+        if lineage & leaves_out:
             return None
-        if lineage & set(d["categories"]):
+        if lineage & whole:
             return EXACT
         found = None
-        for rule in d["rules"]:
+        for rule in self._d["rules"]:
             match, scope = _match(rule["conditions"], carried), rule["scope"]
             if (scope is None or scope in lineage) and match:
                 return EXACT
             if scope is not None and match is not False and (scope in lineage or scope.startswith(code)):
                 found = PARTIAL
-        parts = {p["code"] for p in d["partial"]}
-        if lineage & parts or any(m != code and m.startswith(code) for m in parts | set(d["categories"])):
+        if lineage & parts or any(m != code and m.startswith(code) for m in related):
             return PARTIAL
         return found
 
