@@ -116,6 +116,8 @@ def test_decimal_counts_and_semicolons(tmp_path, classification):
     ("national_code,period,value\nA,2023,1\n",
      "national_code,national_label,iccs_code,relation\nA,x,0101,exact\nA,x,0102,exact\n",
      "line 3, column national_code: A is mapped to 2 categories but not all with relation partial"),
+    ("national_code,period,value\nA,2023,1\n", "national_code,national_label,iccs_code,relation\nA,x,0101,same\n",
+     "line 2, column relation: the relation is one of exact, broader, narrower, partial, not 'same'"),
     ("national_code,period,value\nA,2023,1\n", "national_code,national_label,iccs_code,relation,what\nA,x,0101,exact,1\n",
      "unknown column 'what'"),
 ])

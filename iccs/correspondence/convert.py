@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..findings import Finding, Report
-from .table import load_table
+from .table import RELATIONS, load_table
 
 REQUIRED = ("national_code", "period", "value")
 DEFAULT_DATAFLOW = "ICCS_TOOLKIT:ICCS_COUNTS(1.0)"
@@ -198,8 +198,8 @@ def convert(counts, correspondence, dataflow=DEFAULT_DATAFLOW, classification=No
 def _routes(mappings, classification, file):
     """national code → (its one ICCS category, or None when it maps in part to several; the
     categories its count goes to: every category mapped and every ancestor, each once; whether
-    it rests on a partial mapping). A table that cannot be used
-    (unknown code, a code mapped twice but not in part) is an InputError."""
+    it rests on a partial mapping). A table that cannot be used (an unknown code or relation, a
+    code mapped twice but not in part) is an InputError."""
     targets = {}
     for m in mappings:
         where = dict(file=file or None, row=m.line or None)
@@ -209,6 +209,9 @@ def _routes(mappings, classification, file):
         if c is None:
             raise InputError(f"not an ICCS category: {m.iccs_code!r} (iccs correspondence check lists "
                              "what to fix)", column="iccs_code", **where)
+        if m.relation not in RELATIONS:
+            raise InputError(f"the relation is one of {', '.join(RELATIONS)}, not {m.relation!r}",
+                             column="relation", **where)
         targets.setdefault(m.national_code, []).append((m, c))
     routes = {}
     for code, pairs in targets.items():
