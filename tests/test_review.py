@@ -349,3 +349,10 @@ def test_undoing_a_decision_keeps_what_went_with_it(review):
     review.decide("0101")
     review.undo()
     assert (review.draft().relation, review.draft().tags) == ("broader", "Cy=1")
+
+
+def test_go_to_a_national_code(review):
+    assert review.find("N3").code == "N3" and review.position == 2
+    assert review.find(" n4 ").code == "N4"
+    with pytest.raises(ReviewError, match="no national code 'X1' in the list"):
+        review.find("X1")

@@ -81,7 +81,10 @@ def test_accept_correct_undo_quit_resume(files, classification):
         async with again.run_test(size=SIZE) as pilot:  # resumes at the first undecided offence
             assert "N4  Vagrancy" in shown(again, "#offence")
             assert "decided 3/4" in shown(again, "#status") and "confidence none" in shown(again, "#status")
-            await pilot.press("b")  # back to a decided offence: its decision is shown
+            await pilot.press("g", *"N2", "enter")  # to a decided offence: its decision is shown
+            assert "N2  Computer fraud" in shown(again, "#offence")
+            assert "0701 narrower Cy=1" in shown(again, "#decision")
+            await pilot.press("g", *"N3", "enter", "f", "b")  # forward to N4 and back to N3
             assert "Decided: " in shown(again, "#decision") and hit in shown(again, "#decision")
             await pilot.press("f", "r", "r", "r")  # N4: relation partial
             # two partial mappings, staying on the offence

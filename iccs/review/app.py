@@ -21,6 +21,7 @@ PROMPTS = {
     "code": "ICCS code (Enter: add it to the list, Esc: cancel)",
     "tags": "Tags, e.g. Cy=1;SV=2 (empty: none)",
     "note": "Note (empty: none)",
+    "goto": "National code to go to",
 }
 
 
@@ -52,6 +53,7 @@ class ReviewApp(App):
         ("t", "prompt('tags')", "tags", True),
         ("n", "prompt('note')", "note", True),
         ("s", "skip", "skip", True),
+        ("g", "prompt('goto')", "go to", True),
         ("b,left", "back", "back", True),
         ("f,right", "forward", "forward", False),
         ("u", "undo", "undo", True),
@@ -238,6 +240,11 @@ class ReviewApp(App):
                 if value:
                     self.show_offence(highlight=self.review.add_candidate(value))
                     self.say(f"{self.highlighted_code()} added: Enter or a to decide")
+                return
+            if kind == "goto":
+                if value:
+                    self.review.find(value)
+                    self.show_offence()
                 return
             if kind == "tags":
                 self._keep_highlight(lambda: self.review.set_tags(value))

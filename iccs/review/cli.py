@@ -28,7 +28,7 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
 
     Keys: Enter/a accept the highlighted code, 1-9 highlight a rank, p add it as a partial
     mapping, / search the ICCS, c type a code, r relation, t tags, n note, s skip, b back,
-    u undo, q quit.
+    f forward, g go to a national code, u undo, q quit.
     """
     import sys
 

@@ -153,6 +153,17 @@ class Review:
         self.position = max(0, min(self.total - 1, position))
         return self.current
 
+    def find(self, national_code):
+        """Go to an offence by its national code (exact, else ignoring case and spaces)."""
+        wanted = str(national_code).strip()
+        codes = [o.code for o in self.offences]
+        if wanted not in codes:
+            loose = [c for c in codes if "".join(c.split()).casefold() == "".join(wanted.split()).casefold()]
+            if not loose:
+                raise ReviewError(f"no national code {wanted!r} in the list")
+            wanted = loose[0]
+        return self.go(codes.index(wanted))
+
     def back(self):
         return self.go(self.position - 1)
 
