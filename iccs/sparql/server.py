@@ -112,7 +112,8 @@ class WorkerServer(ThreadingHTTPServer):
         self.app, self.query_timeout = app, timeout
         self.draining = False
         self.lock = threading.Lock()
-        self.inflight = {}  # handler -> deadline
+        self.inflight = {}  # handler -> deadline of its query
+        self.active = set()  # handlers with a request read and not yet answered
 
     def server_close(self):  # the listening socket belongs to the supervisor
         pass
@@ -136,10 +137,11 @@ class WorkerServer(ThreadingHTTPServer):
 
     def _drain(self):
         self.shutdown()  # stop accepting: the other workers take the new connections
+        time.sleep(0.2)  # a connection accepted just before has its request line read by now
         end = time.monotonic() + self.query_timeout + 1
         while time.monotonic() < end:
             with self.lock:
-                if not self.inflight:
+                if not self.inflight and not self.active:
                     break
             time.sleep(0.05)
         os._exit(0)  # ends the runaway query with the process
@@ -194,12 +196,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def cut(self):
         """Called by the watchdog: the request ran past the time limit."""
+        with self.server.lock:
+            self.server.active.discard(self)
         self.close_connection = True
         self.error(503, f"the query ran past the time limit of {self.server.query_timeout:g} s and was cut")
 
+    def parse_request(self):
+        with self.server.lock:
+            self.server.active.add(self)
+        return super().parse_request()
+
     def handle_one_request(self):
         self.answered = False
-        super().handle_one_request()
+        try:
+            super().handle_one_request()
+        finally:
+            with self.server.lock:
+                self.server.active.discard(self)
 
     def run(self, request):
         server = self.server
