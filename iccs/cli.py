@@ -261,7 +261,7 @@ def tags(acronym, lang, fmt):
 @fmt_option("table", "csv", "json")
 def themes(lang, fmt):
     """List the thematic views (UN crime mandate areas) with their numbers of members."""
-    rows = [{"id": t.id, "parent": t.parent.id if t.parent else "", "label": t.label(lang),
+    rows = [{"id": t.id, "parent": ", ".join(p.id for p in t.parents), "label": t.label(lang),
              "categories": len(t.categories()), "tag_rules": len(t.rules()),
              "partial": len(t.partial_members())} for t in load().themes().values()]
     click.echo(out.render(sorted(rows, key=lambda r: r["id"]),
@@ -275,8 +275,8 @@ def themes(lang, fmt):
 def theme(name, lang, fmt):
     """Show a theme: its members, tag rules and partial members.
 
-    NAME is the theme's id, its label, or any unambiguous part of either, in any case
-    (iccs theme cyber, iccs theme "organized crime").
+    NAME: the theme's id or label, or words of it, in any case (iccs theme wildlife,
+    iccs theme "organized crime").
     """
     d = load().theme(" ".join(name)).to_dict(lang)
     click.echo(out.to_json(d) if fmt == "json" else out.theme_text(d))
