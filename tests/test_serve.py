@@ -161,3 +161,12 @@ def test_other_iris_landing_and_404(server):
     assert call(server, "GET", "/nothing/here")[0] == 404
     status, _, data = call(server, "GET", "/1.0/category/0101", headers={"Accept": "image/png"})
     assert status == 406
+
+
+def test_vocabulary_document(server):
+    from rdflib import Graph, URIRef
+
+    status, _, ttl = call(server, "GET", "/def", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=ttl.decode(), format="turtle")
+    assert status == 200 and (URIRef("https://w3id.org/iccs/def#excludes"), None, None) in graph
+    assert (URIRef("https://w3id.org/iccs/def"), None, None) in graph

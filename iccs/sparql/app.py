@@ -101,6 +101,10 @@ class App:
         return 200, "text/html; charset=utf-8", body, {"Vary": "Accept"}
 
     def _triples(self, iri):
+        if iri == ns.VOCAB.rstrip("#"):  # the vocabulary: the ontology and its def#… terms
+            return self.engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+                                     "FILTER(STRSTARTS(STR(?s), STR(?v))) }",
+                                     params={"v": "<" + iri + ">"})
         return self.engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                                  params={"s": "<" + iri + ">"})
 
