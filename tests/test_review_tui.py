@@ -44,7 +44,12 @@ def test_accept_correct_undo_quit_resume(files, classification):
             assert "N1  Murder" in shown(first, "#offence") and "ART. 391" in shown(first, "#offence")
             assert "decided 0/4" in shown(first, "#status") and "confidence 0.91" in shown(first, "#status")
             assert classification["0101"].definition("en")[:60] in shown(first, "#iccs_text")
-            await pilot.press("2")  # highlight rank 2: its ICCS text and evidence are shown
+            pane = first.query_one("#iccs")
+            assert pane.max_scroll_y > 0  # 0101's notes are longer than the pane
+            await pilot.press("pagedown")  # the ICCS text scrolls by the keyboard
+            assert pane.scroll_y > 0
+            await pilot.press("2")  # highlight rank 2: its ICCS text (from the top) and evidence
+            assert pane.scroll_y == 0
             assert classification["0102"].definition("en")[:60] in shown(first, "#iccs_text")
             assert "index: attempted murder" in shown(first, "#evidence_text")
             await pilot.press("enter")  # N1 → 0102, corrected

@@ -30,7 +30,8 @@ class ReviewApp(App):
 
     TITLE = "iccs map review"
     CSS = """
-    #offence { height: auto; max-height: 9; padding: 0 1; background: $boost; }
+    #offence_box { height: auto; max-height: 30%; background: $boost; }
+    #offence { height: auto; padding: 0 1; }
     #body { height: 1fr; }
     #left { width: 45%; }
     #candidates { height: 2fr; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -58,6 +59,10 @@ class ReviewApp(App):
         ("f,right", "forward", "forward", False),
         ("u", "undo", "undo", True),
         ("escape", "cancel", "cancel", False),
+        ("pagedown", "scroll('#iccs', 1)", "ICCS text down", False),
+        ("pageup", "scroll('#iccs', -1)", "ICCS text up", False),
+        ("ctrl+down", "scroll('#offence_box', 1)", "legal text down", False),
+        ("ctrl+up", "scroll('#offence_box', -1)", "legal text up", False),
         ("q", "quit", "quit", True),
     ] + [(str(i), f"rank({i})", f"rank {i}", False) for i in range(1, 10)]]
 
@@ -69,7 +74,7 @@ class ReviewApp(App):
         self._message = ("", "")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="offence")
+        yield VerticalScroll(Static(id="offence"), id="offence_box")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield OptionList(id="candidates")
@@ -106,6 +111,7 @@ class ReviewApp(App):
         if offence.description:
             head.append("\n" + offence.description)
         self.query_one("#offence", Static).update(head)
+        self.query_one("#offence_box", VerticalScroll).scroll_home(animate=False)
         candidates = review.candidates()
         options = []
         for c in candidates:
@@ -178,6 +184,7 @@ class ReviewApp(App):
                     text.append(f"  {child.code} {child.label(lang)}\n")
         self.query_one("#evidence_text", Static).update(evidence)
         self.query_one("#iccs_text", Static).update(text)
+        self.query_one("#iccs", VerticalScroll).scroll_home(animate=False)
 
     def show_decision(self):
         review = self.review
@@ -304,6 +311,14 @@ class ReviewApp(App):
             self.say(f"relation: {relation}")
         except ICCSError as e:
             self.say(str(e), error=True)
+
+    def action_scroll(self, pane, direction):
+        """Scroll a pane the keyboard cannot focus (the ICCS text, the legal text) by a page."""
+        box = self.query_one(pane, VerticalScroll)
+        if direction > 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_page_up(animate=False)
 
     def action_skip(self):
         if not self._busy():
