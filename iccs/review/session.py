@@ -95,6 +95,8 @@ class Review:
                  clock=now_utc):
         if order not in ORDERS:
             raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+        if not offences:
+            raise ReviewError("no offences to review")
         if classification is None:
             from ..classification import load
 
