@@ -67,6 +67,7 @@ class Validator:
         started = time.perf_counter()
         con = duckdb.connect()
         try:
+            con.execute("SET enable_progress_bar = false")
             steps = 2 + len(self.rule_ids)
             tick = (lambda n: progress(n, steps)) if progress else (lambda n: None)
             engine.load_reference(con)

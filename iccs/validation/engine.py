@@ -19,10 +19,11 @@ QUERIES = {
           AND NOT (regexp_full_match(area, '[A-Z]{3}_[A-Z_]+')
                    AND substr(area, 1, 3) IN (SELECT code FROM ref_area))""",
     "KnownPeriod": """
-        SELECT line, period AS value FROM obs
-        WHERE NOT regexp_full_match(period, '[0-9]{4}(-(Q[1-4]|S[12]|M?[01][0-9]|W[0-5][0-9]))?')
-           OR TRY_CAST(substr(period, 1, 4) AS INTEGER) < 1900
-           OR TRY_CAST(substr(period, 1, 4) AS INTEGER) > year(current_date) + 1""",
+        WITH bad AS (SELECT period FROM (SELECT DISTINCT period FROM obs)
+                     WHERE NOT regexp_full_match(period, '[0-9]{4}(-(Q[1-4]|S[12]|M?[01][0-9]|W[0-5][0-9]))?')
+                        OR TRY_CAST(substr(period, 1, 4) AS INTEGER) < 1900
+                        OR TRY_CAST(substr(period, 1, 4) AS INTEGER) > year(current_date) + 1)
+        SELECT line, period AS value FROM obs SEMI JOIN bad USING (period)""",
     "KnownUnit": "SELECT line, unit_text AS value FROM obs WHERE unit IS NULL",
     "TagValue": """
         SELECT t.line, t.value, t.tag FROM tags t SEMI JOIN obs o ON o.line = t.line
@@ -33,26 +34,29 @@ QUERIES = {
     "CountWhole": "SELECT line, value FROM obs WHERE unit = 'count' AND value <> floor(value)",
     "ValueMissing": "SELECT line, '' AS value FROM obs WHERE missing AND flag IS NULL",
     "DuplicateKey": """
-        WITH g AS (SELECT slice_key, cat_text, min(line) AS first FROM obs
-                   GROUP BY slice_key, cat_text HAVING count(*) > 1)
-        SELECT o.line, o.cat_text AS value, g.first FROM obs o JOIN g USING (slice_key, cat_text)
+        WITH o AS (SELECT line, cat_text, hash(slice_key, cat_text) AS key FROM obs),
+             g AS (SELECT key, min(line) AS first FROM o GROUP BY key HAVING count(*) > 1)
+        SELECT o.line, o.cat_text AS value, g.first FROM o JOIN g USING (key)
         WHERE o.line > g.first""",
+    # For each reported child, its nearest reported ancestor with the same key; the children's
+    # sums by parent; then the parents, joined on one 64-bit key (key and category hashed).
     "ParentSum": f"""
-        WITH r AS (SELECT line, slice_key AS k, code, value FROM obs
+        WITH r AS (SELECT line, slice_key, code, value, unit, decimals,
+                          hash(slice_key, code) AS node FROM obs
                    WHERE value IS NOT NULL AND {_KNOWN}),
-        rc AS (SELECT DISTINCT k, code FROM r),
-        near AS (SELECT r.line, r.k, r.code, r.value, arg_min(a.ancestor, a.dist) AS p
-                 FROM r JOIN ref_anc a ON a.code = r.code
-                        JOIN rc ON rc.k = r.k AND rc.code = a.ancestor
-                 GROUP BY r.line, r.k, r.code, r.value),
-        sums AS (SELECT k, p, sum(value) AS s, count(*) AS n,
-                        string_agg(DISTINCT code, ', ' ORDER BY code) AS children
-                 FROM near GROUP BY k, p)
-        SELECT o.line, o.value, s.s AS sum, s.children
-        FROM obs o JOIN sums s ON s.k = o.slice_key AND s.p = o.code
-        WHERE o.value IS NOT NULL AND o.value
-              + CASE WHEN o.unit = 'rate' THEN 0.5 * (s.n + 1) / pow(10, o.decimals) ELSE 0 END
-              < s.s - 1e-9""",
+        up AS (SELECT r.line, r.code, r.value, a.dist, hash(r.slice_key, a.ancestor) AS parent
+               FROM r JOIN ref_anc a USING (code)),
+        near AS (SELECT line, arg_min(parent, dist) AS parent, any_value(value) AS value,
+                        any_value(code) AS code
+                 FROM up SEMI JOIN r ON r.node = up.parent GROUP BY line),
+        sums AS (SELECT parent, sum(value) AS s, count(*) AS n FROM near GROUP BY parent),
+        bad AS (SELECT r.line, r.node, r.value, s.s AS sum FROM r JOIN sums s ON s.parent = r.node
+                WHERE r.value + CASE WHEN r.unit = 'rate' THEN 0.5 * (s.n + 1) / pow(10, r.decimals)
+                                     ELSE 0 END < s.s - 1e-9)
+        SELECT bad.line, bad.value, bad.sum,
+               (SELECT string_agg(DISTINCT code, ', ' ORDER BY code) FROM near
+                WHERE near.parent = bad.node) AS children
+        FROM bad""",
     "SexSum": """
         WITH t AS (SELECT line, sex_key, value, unit, decimals FROM obs WHERE sex = 'T' AND value IS NOT NULL),
              m AS (SELECT sex_key, value FROM obs WHERE sex = 'M' AND value IS NOT NULL),
@@ -98,10 +102,13 @@ def load_reference(con):
     _table(con, "ref_tag", tag=[t for t, _ in tags], code=[c for _, c in tags])
 
 
-def _table(con, name, **columns):
-    """A table from lists, one per column (one statement: executemany is slow in DuckDB)."""
+def _table(con, name, types=None, **columns):
+    """A table from lists, one per column (one statement: executemany is slow in DuckDB);
+    ``types``: SQL types of columns whose values may all be None."""
     names = list(columns)
-    selects = ", ".join(f"unnest(${i + 1}) AS {n}" for i, n in enumerate(names))
+    types = types or {}
+    selects = ", ".join(f"CAST(unnest(${i + 1}) AS {types.get(n, 'VARCHAR') if n in types else ''}) AS {n}"
+                        if n in types else f"unnest(${i + 1}) AS {n}" for i, n in enumerate(names))
     con.execute(f"CREATE TABLE {name} AS SELECT {selects}", [columns[n] for n in names])
 
 

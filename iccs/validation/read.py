@@ -12,6 +12,7 @@ import tempfile
 from ..errors import InputError
 from ..findings import Finding
 from . import layouts
+from .engine import _table
 
 MAX_BYTES = 1 << 30  # 1 GiB
 SEP = "\x1f"
@@ -67,19 +68,28 @@ def _load_raw(con, sub):
     else:
         source = _transcode(sub)
         offset = None
-    con.execute("DROP TABLE IF EXISTS raw_in")
-    con.execute("CREATE TABLE raw_in AS SELECT * FROM read_csv(?, delim=?, header=true, skip=?, "
-                "quote='\"', escape='\"', columns=?, null_padding=true, strict_mode=false, "
-                "ignore_errors=false, auto_detect=false)",
-                [source, table.delimiter if offset is not None else ",",
-                 table.header_line - 1 if offset is not None else 0,
-                 names if offset is not None else dict(names, line="BIGINT")])
-    cells = ", ".join(f"trim(coalesce(c{i}, '')) AS c{i}" for i in range(len(sub.columns)))
-    line = f"rowid + {offset}" if offset is not None else "line"
-    con.execute(f"CREATE OR REPLACE TABLE raw AS SELECT {line} AS line, {cells} FROM raw_in")
-    con.execute("DROP TABLE raw_in")
+    con.execute("DROP VIEW IF EXISTS raw")
+    con.execute("DROP TABLE IF EXISTS raw_t")
+    # In file order: DuckDB keeps the order of a CSV scan (preserve_insertion_order, its
+    # default), so the n-th row of the table (rowid n - 1) is on line header + n. The options are
+    # written into the SQL (a prepared read_csv is slower).
+    fast = offset is not None
+    columns = names if fast else dict(names, line="BIGINT")
+    con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_csv({_sql(source)}, "
+                f"delim={_sql(table.delimiter if fast else ',')}, header=true, "
+                f"skip={table.header_line - 1 if fast else 0}, quote='\"', escape='\"', "
+                f"columns={{{', '.join(f'{_sql(k)}: {_sql(v)}' for k, v in columns.items())}}}, "
+                "null_padding=true, strict_mode=false, auto_detect=false)")
+    line = "line" if offset is None else f"rowid + {offset} AS line"
+    cells = ", ".join(f"trim(coalesce({c}, '')) AS {c}" for c in names)
+    con.execute(f"CREATE VIEW raw AS SELECT {line}, {cells} FROM raw_t")
     if offset is None:
         os.unlink(source)
+
+
+def _sql(text):
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _one_row_per_line(path, table):
@@ -155,38 +165,44 @@ def _normalise(con, sub, resolver):
                 "CategoryResolved", f"read as {r.code} {label} ({r.how})"
                 + (f"; {n} rows" if n > 1 else ""), severity="info", file=sub.path, row=first,
                 column=roles["category"], value=text))
-    from .engine import _table
-
     con.execute("DROP TABLE IF EXISTS catmap")
-    _table(con, "catmap", d=[r[0] for r in resolved], t=[r[1] for r in resolved],
+    _table(con, "catmap", types={"d": "VARCHAR", "t": "VARCHAR", "kind": "VARCHAR", "code": "VARCHAR"}, d=[r[0] for r in resolved], t=[r[1] for r in resolved],
            kind=[r[2] for r in resolved], code=[r[3] for r in resolved])
 
     def key(excluded):
+        """A 64-bit hash of the dimensions but ``excluded`` (GROUP BY and joins on one number)."""
         parts = [col(c) for c in layout.dimensions if c not in excluded]
-        return f"concat_ws('{SEP}', {', '.join(parts)})" if parts else "''"
+        return f"hash({', '.join(parts)})" if parts else "0::UBIGINT"
+
+    # Stages of criminal justice: each distinct indicator once.
+    indicators = [r[0] for r in con.execute(f"SELECT DISTINCT {cell('indicator')} FROM raw").fetchall()]
+    stages = [_stage(i) for i in indicators]
+    con.execute("DROP TABLE IF EXISTS stagemap")
+    _table(con, "stagemap", types={"stage": "VARCHAR", "stage_rank": "INTEGER"}, i=indicators, stage=stages, stage_rank=[STAGE_RANK.get(x) for x in stages])
 
     category, sex, indicator, period = (roles.get(r) for r in ("category", "sex", "indicator", "period"))
-    stage_cases = " ".join(f"WHEN lower({cell('indicator')}) LIKE '%{k}%' THEN '{v}'" for k, v in _STAGES)
     value = cell("value")
     split = r"'^(\S+)\s+([a-z]{1,3})$'"  # Eurostat: "123 p", ": c"
-    flag_from_value = f"regexp_extract({value}, {split}, 2)"
-    value_text = (f"CASE WHEN regexp_extract({value}, {split}, 1) <> '' "
+    spaced = f"contains({value}, ' ')"
+    flag_from_value = f"CASE WHEN {spaced} THEN regexp_extract({value}, {split}, 2) ELSE '' END"
+    value_text = (f"CASE WHEN {spaced} AND regexp_extract({value}, {split}, 1) <> '' "
                   f"THEN regexp_extract({value}, {split}, 1) ELSE {value} END")
     action = f"upper({cell('action')}) <> 'D'" if "action" in roles else "true"
+    sex_cell = f"upper({cell('sex')})"
+    unit_cell = f"upper({cell('unit')})"
     con.execute(f"""
         CREATE OR REPLACE TABLE obs AS
         WITH base AS (
           SELECT r.line, {cell('area')} AS area, {cell('period')} AS period,
                  {cell('category')} AS cat_text, m.kind, m.code,
-                 {cell('indicator')} AS indicator,
-                 CASE {stage_cases} ELSE NULL END AS stage,
-                 CASE WHEN upper({cell('sex')}) IN ('T', '_T', 'TOTAL', 'BOTH SEXES', 'ALL') THEN 'T'
-                      WHEN upper({cell('sex')}) IN ('M', 'MALE', 'MALES', 'MEN') THEN 'M'
-                      WHEN upper({cell('sex')}) IN ('F', 'FEMALE', 'FEMALES', 'WOMEN') THEN 'F'
-                      WHEN {cell('sex')} = '' THEN 'T' ELSE NULL END AS sex,
+                 {cell('indicator')} AS indicator, s.stage, s.stage_rank,
+                 CASE WHEN {sex_cell} IN ('T', '_T', 'TOTAL', 'BOTH SEXES', 'ALL', '') THEN 'T'
+                      WHEN {sex_cell} IN ('M', 'MALE', 'MALES', 'MEN') THEN 'M'
+                      WHEN {sex_cell} IN ('F', 'FEMALE', 'FEMALES', 'WOMEN') THEN 'F'
+                      ELSE NULL END AS sex,
                  {cell('unit')} AS unit_text,
-                 CASE WHEN upper({cell('unit')}) IN ('', 'NR', 'N', 'NUMBER', 'COUNT', 'COUNTS') THEN 'count'
-                      WHEN upper({cell('unit')}) IN ('P_HTHAB', 'RATE', 'PER_100K')
+                 CASE WHEN {unit_cell} IN ('', 'NR', 'N', 'NUMBER', 'COUNT', 'COUNTS') THEN 'count'
+                      WHEN {unit_cell} IN ('P_HTHAB', 'RATE', 'PER_100K')
                         OR lower({cell('unit')}) LIKE 'rate per 100%000%' THEN 'rate'
                       ELSE NULL END AS unit,
                  {value_text} AS value_text,
@@ -194,16 +210,16 @@ def _normalise(con, sub, resolver):
                  {cell('source')} AS source,
                  {key([category])} AS slice_key, {key([sex])} AS sex_key,
                  {key([indicator, layout.dimension_column])} AS stage_key, {key([period])} AS series_key
-          FROM raw r LEFT JOIN catmap m ON m.d = {dim} AND m.t = {cell('category')}
+          FROM raw r JOIN catmap m ON m.d = {dim} AND m.t = {cell('category')}
+                     JOIN stagemap s ON s.i = {cell('indicator')}
           WHERE {action}
         ), parsed AS (
           SELECT *, {_number('value_text')} AS num,
                  value_text IN ({", ".join(repr(m) for m in _MISSING)}) AS missing FROM base
         )
         SELECT *, TRY_CAST(num AS DOUBLE) AS value,
-               CASE stage WHEN 'suspected' THEN 1 WHEN 'prosecuted' THEN 2 WHEN 'convicted' THEN 3 END AS stage_rank,
-               CASE WHEN num LIKE '%.%' THEN length(num) - strpos(num, '.') ELSE 0 END AS decimals,
-               CASE WHEN regexp_full_match(period, '\\d{{4}}') THEN CAST(period AS INTEGER) END AS year
+               CASE WHEN contains(num, '.') THEN length(num) - strpos(num, '.') ELSE 0 END AS decimals,
+               CASE WHEN period GLOB '[0-9][0-9][0-9][0-9]' THEN CAST(period AS INTEGER) END AS year
         FROM parsed
     """)
     sub.observations = con.execute("SELECT count(*) FROM obs").fetchone()[0]
@@ -221,6 +237,11 @@ def _normalise(con, sub, resolver):
         con.execute(f"CREATE OR REPLACE TABLE tags AS {parts}")
     else:
         con.execute("CREATE OR REPLACE TABLE tags (line BIGINT, tag VARCHAR, value VARCHAR, col VARCHAR)")
+
+
+def _stage(indicator):
+    folded = indicator.casefold()
+    return next((stage for word, stage in _STAGES if word in folded), None)
 
 
 def _number(t):
