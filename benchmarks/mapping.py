@@ -12,6 +12,11 @@ against a bare `python -c pass` and `iccs show 0101` in the same run. Prints med
 the peak resident memory of the child. The aim of issue 7: 1,000 offences in <= 5 s, <= 1 GB.
 
     python benchmarks/mapping.py [--rows 1000] [--repeat 5]
+    python benchmarks/mapping.py --quality     # the evaluation figures and the ablation table
+
+``--quality`` measures the suggestions instead, on the development set (Chile, Spanish: cold and
+10-fold warm) and the English check set of ``data/mapping``, with the whole method and with each
+kind of evidence or step taken out in turn (top-1 / top-5 / same section, in %).
 """
 import argparse
 import csv
@@ -65,11 +70,91 @@ def timed(cmd, env):
     return seconds, max(peak, before) / 1024  # MB (ru_maxrss is in kB on Linux)
 
 
+ABLATIONS = [  # (name, Params changes, what else is switched off)
+    ("whole method", {}, None),
+    ("- index terms", {"kinds": {"index term": 0.0}}, None),
+    ("- labels", {"kinds": {"label": 0.0}}, None),
+    ("- inclusions", {"kinds": {"inclusion": 0.0}}, None),
+    ("- definitions", {"kinds": {"definition": 0.0}}, None),
+    ("- exclusions (for the target)", {"kinds": {"exclusion": 0.0}, "against": 0.0}, None),
+    ("- exclusions (against the excluder)", {"against": 0.0}, None),
+    ("- legal description", {"description_weight": 0.0}, None),
+    ("- national chapter (family)", {"family_weight": 0.0, "family_prior": 0.0, "family_vote": 0.0}, None),
+    ("- section context", {"context": 0.0}, None),
+    ("- level choice (group for sibling classes)", {"siblings": 2.0}, None),
+    ("- accepted neighbours", {"accepted_weight": 0.0, "tree_vote": 0.0}, None),
+    ("- same article", {"article_weight": 0.0}, None),
+    ("- tree votes (section/division)", {"tree_vote": 0.0, "family_vote": 0.0}, None),
+    ("- stemming", {}, "stemming"),
+    ("- boilerplate and reference removal", {}, "boilerplate"),
+]
+
+
+def quality():
+    sys.path.insert(0, ROOT)
+    import dataclasses
+    from unittest import mock
+
+    import iccs
+    from iccs.mapping import corpus, evaluate, suggest, suggest_folds, text
+    from iccs.mapping.model import Params
+
+    c = iccs.load()
+
+    def read(name):
+        with open(os.path.join(ROOT, "data", "mapping", name), encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    dev, english = read("chile-ine-dev.csv"), read("english-check.csv")
+    dev_gold = {r["national_code"]: r["iccs"] for r in dev}
+    en_gold = {r["national_code"]: r["iccs"] for r in english}
+
+    class Plain:  # a stemmer that leaves words as they are
+        def stemWords(self, words):
+            return list(words)
+
+    def fig(e):
+        return f"{100 * e.top1:5.1f} {100 * e.topk:5.1f} {100 * e.same_section:5.1f}"
+
+    print(f"{'':45s} {'cold (es, Chile)':17s}   {'warm (10-fold)':17s}   {'English check':17s}")
+    for name, change, off in ABLATIONS:
+        base = Params()
+        change = dict(change)
+        if "kinds" in change:
+            kinds = dict(base.kinds)
+            kinds.update(change.pop("kinds"))
+            change["kinds"] = tuple(kinds.items())
+        p = dataclasses.replace(base, **change)
+        patches = []
+        if off == "stemming":
+            patches.append(mock.patch.object(text, "_stemmer", lambda lang: Plain()))
+        if off == "boilerplate":
+            patches += [mock.patch.object(text, "BOILERPLATE", {"en": set(), "es": set()}),
+                        mock.patch.object(text, "strip_references", lambda t: t)]
+        if off:  # the cached index holds stemmed, cleaned terms: build one apart
+            patches.append(mock.patch.object(corpus, "load", lambda cl, lang: corpus.build(cl, lang)))
+        for patch in patches:
+            patch.start()
+        try:
+            cold = evaluate(dev_gold, suggest(dev, lang="es", params=p, classification=c))
+            warm = evaluate(dev_gold, suggest_folds(dev, dev_gold, folds=10, lang="es", params=p,
+                                                    classification=c))
+            en = evaluate(en_gold, suggest(english, lang="en", params=p, classification=c))
+        finally:
+            for patch in patches:
+                patch.stop()
+        print(f"{name:45s} {fig(cold)}   {fig(warm)}   {fig(en)}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--quality", action="store_true", help="evaluation figures and ablation instead")
     args = ap.parse_args()
+    if args.quality:
+        quality()
+        return
     folder = tempfile.mkdtemp(prefix="iccs-bench-mapping-")
     try:
         offences, decisions = make_list(folder, args.rows)

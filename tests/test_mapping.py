@@ -204,3 +204,24 @@ def test_evidence_brief():
     assert Evidence("exclusion", "attempted intentional homicide", "en", "0101").brief() == \
         "0101 excludes 'attempted intentional homicide' → here"
     assert Evidence("index term", "Murder", "en").brief() == "index term 'Murder'"
+
+
+def test_balance_follows_how_well_decisions_predict(classification, english):
+    from iccs.mapping import corpus
+    from iccs.mapping.model import Memory
+    from iccs.mapping.suggest import as_offence, balance
+
+    offences = [as_offence(r) for r in english]
+    codes = [r["iccs"] for r in english]
+    p = Params()
+    es = corpus.load(classification, "en")
+    # the English check set: offences that echo the ICCS texts, hardly two of the same code, so
+    # the other decisions predict worse than the ICCS: they count less
+    useless = list(zip(offences, codes))
+    scaled = balance(useless, es, classification, p, Memory(useless, "en"), "en")
+    assert scaled.accepted_weight < p.accepted_weight and scaled.tree_vote < p.tree_vote
+    twins = [(o, code) for o, code in zip(offences, codes)]
+    twins += [(as_offence({"code": o.national_code + "b", "label": o.label, "description": o.description}), code)
+              for o, code in twins]  # every decision has a twin: the decisions predict perfectly
+    scaled = balance(twins, es, classification, p, Memory(twins, "en"), "en")
+    assert scaled.accepted_weight > p.accepted_weight

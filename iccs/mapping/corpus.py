@@ -74,23 +74,26 @@ def pieces(classification):
 
 
 class Corpus:
-    """The pieces of one language and their BM25 index (documents in the order of ``pieces``)."""
+    """The pieces of one language, their BM25 index (documents in the order of ``pieces``), and
+    the terms of each exclusion item (to tell whether an item names the offence)."""
 
-    def __init__(self, lang, pieces, index):
-        self.lang, self.pieces, self.index = lang, pieces, index
+    def __init__(self, lang, pieces, index, phrases):
+        self.lang, self.pieces, self.index, self.phrases = lang, pieces, index, phrases
 
     def to_data(self):
-        return {"lang": self.lang, "pieces": self.pieces, "index": self.index.to_data()}
+        return {"lang": self.lang, "pieces": self.pieces, "index": self.index.to_data(),
+                "phrases": self.phrases}
 
     @classmethod
     def from_data(cls, d):
-        return cls(d["lang"], [tuple(p) for p in d["pieces"]], Index.from_data(d["index"]))
+        return cls(d["lang"], [tuple(p) for p in d["pieces"]], Index.from_data(d["index"]), d["phrases"])
 
 
 def build(classification, lang):
     chosen = [p for p in pieces(classification) if p[2] == lang]
     docs = [terms(p[3], lang) for p in chosen]
-    return Corpus(lang, chosen, Index(docs, groups=[KINDS.index(p[1]) for p in chosen]))
+    phrases = {i: sorted(set(d)) for i, (p, d) in enumerate(zip(chosen, docs)) if p[1] == "exclusion"}
+    return Corpus(lang, chosen, Index(docs, groups=[KINDS.index(p[1]) for p in chosen]), phrases)
 
 
 def _stamp():

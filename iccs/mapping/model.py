@@ -26,7 +26,7 @@ class Params:
     kinds: tuple = (("label", 1.0), ("index term", 1.0), ("inclusion", 1.0), ("definition", 0.5),
                     ("exclusion", 0.5))
     decay: tuple = (1.0, 0.5, 0.25)  # weights of a code's best, second, third pieces
-    strong: float = 0.5  # an exclusion item matching this share of the query names the offence
+    strong: float = 0.75  # an exclusion item names the offence when the offence has this share of its words
     against: float = 0.5  # how much a matching exclusion counts against the excluding category
     context: float = 0.2  # weight of the share of all evidence that falls in the code's section
     siblings: float = 0.9  # a runner-up sibling this close to the first: suggest their parent
@@ -70,8 +70,13 @@ def iccs_evidence(corpus, queries, p):
     via), made into :class:`Evidence` only for what is shown."""
     kinds = dict(p.kinds)
     found = {}
+    asked = set().union(*(q for q, _ in queries)) if queries else set()
     for i, s in similarity(corpus.index, queries).items():
         code, kind, lang, text, via = corpus.pieces[i]
+        if kind == "exclusion":  # it says something only when it names the offence
+            phrase = corpus.phrases[i]
+            if sum(1 for t in phrase if t in asked) < p.strong * len(phrase):
+                continue
         found.setdefault(code, []).append((kinds[kind] * s, kind, text, lang, via))
     for ev in found.values():
         ev.sort(key=_weight, reverse=True)
@@ -84,12 +89,11 @@ def _weight(e):
 
 def own_scores(evidence, p):
     """code → its best pieces summed with falling weights; an exclusion item that names the
-    offence well (at least ``p.strong`` of its query) counts against the category excluding it."""
+    offence (``iccs_evidence`` keeps no other) counts against the category excluding it."""
     scores = {code: sum(d * e[0] for d, e in zip(p.decay, ev)) for code, ev in evidence.items()}
-    strong = p.strong * dict(p.kinds)["exclusion"]
     for ev in evidence.values():
         for e in ev:
-            if e[0] >= strong and e[1] == "exclusion" and e[4]:
+            if e[1] == "exclusion" and e[4]:
                 scores[e[4]] = scores.get(e[4], 0.0) - p.against * e[0]
     return scores
 
