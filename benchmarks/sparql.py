@@ -1,13 +1,15 @@
 """Load test of the SPARQL endpoint on loopback: `iccs serve` beside Oxigraph's own server
-(`oxigraph serve`, pip `oxigraph`) and Virtuoso (when ICCS_TEST_VIRTUOSO names its endpoint,
-see tools/ci/virtuoso.sh), all holding the shipped ICCS graph.
+(`oxigraph serve`, pip `oxigraph`), Virtuoso (when ICCS_TEST_VIRTUOSO names its endpoint, see
+tools/ci/virtuoso.sh) and rdflib-endpoint (pip `rdflib-endpoint`, when installed), all holding
+the shipped ICCS graph. A server that is not installed is skipped, saying so.
 
 Three kinds of query (a lookup by notation, a `skos:broader+` hierarchy query, a label text
 filter), with 1 and 8 concurrent clients (processes, HTTP/1.1 keep-alive), each cell bounded in
 time (--seconds) and in requests (--max-requests). Prints requests per second, median and 95th
 percentile latency, errors, and the ratio of `iccs serve` to each other server.
 
-    python benchmarks/sparql.py [--seconds 3] [--clients 1 8] [--servers iccs oxigraph virtuoso]
+    python benchmarks/sparql.py [--seconds 3] [--clients 1 8]
+                                [--servers iccs oxigraph virtuoso rdflib-endpoint]
 """
 import argparse
 import http.client
@@ -112,7 +114,7 @@ def start_iccs():
     port = free_port()
     env = dict(os.environ, ICCS_CACHE_DIR=os.environ.get("ICCS_CACHE_DIR", tempfile.mkdtemp()))
     proc = subprocess.Popen([sys.executable, "-m", "iccs.cli", "serve", "--port", str(port),
-                             "--max-rows", "100000"], cwd=ROOT, env=env,
+                             "--max-rows", "100000"] + os.environ.get("ICCS_BENCH_SERVE_ARGS", "").split(), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
     wait(url)
@@ -136,6 +138,22 @@ def start_oxigraph():
     return proc, url
 
 
+def start_rdflib_endpoint():
+    """rdflib-endpoint (a Python endpoint over rdflib, pip rdflib-endpoint), the issue's baseline."""
+    from iccs.resources import ontology_files
+
+    exe = shutil.which("rdflib-endpoint") or os.path.join(os.path.dirname(sys.executable), "rdflib-endpoint")
+    if not os.path.exists(exe):
+        print("rdflib-endpoint (pip install rdflib-endpoint) not found: skipped", file=sys.stderr)
+        return None, None
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)] + ontology_files(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"  # its CLI serves the endpoint at /
+    wait(url, 120)
+    return proc, url
+
+
 def start_virtuoso():
     url = os.environ.get("ICCS_TEST_VIRTUOSO")
     if not url:
@@ -156,13 +174,14 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0, help="per cell")
     parser.add_argument("--max-requests", type=int, default=20000, help="per cell")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--servers", nargs="+", default=["iccs", "oxigraph", "virtuoso"])
+    parser.add_argument("--servers", nargs="+", default=["iccs", "oxigraph", "virtuoso", "rdflib-endpoint"])
     args = parser.parse_args()
 
     import iccs.sparql
 
     expected = {k: len(iccs.sparql.query(q)) for k, q in QUERIES.items()}
-    started = {"iccs": start_iccs, "oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+    started = {"iccs": start_iccs, "oxigraph": start_oxigraph, "virtuoso": start_virtuoso,
+               "rdflib-endpoint": start_rdflib_endpoint}
     servers, procs = {}, []
     try:
         for name in args.servers:
