@@ -170,3 +170,9 @@ def test_vocabulary_document(server):
     graph = Graph().parse(data=ttl.decode(), format="turtle")
     assert status == 200 and (URIRef("https://w3id.org/iccs/def#excludes"), None, None) in graph
     assert (URIRef("https://w3id.org/iccs/def"), None, None) in graph
+
+
+def test_dataset_parameters_refused(server):
+    status, _, data = get(server, LOOKUP, **{"default-graph-uri": "http://example.org/g"})
+    assert status == 400 and b"not supported" in data
+    assert get(server, LOOKUP, **{"default-graph-uri": ""})[0] == 200

@@ -326,6 +326,9 @@ class Handler(BaseHTTPRequestHandler):
         if "update" in form:
             return self.error(403, "this endpoint is read-only: SPARQL Update is refused")
         queries = form.get("query", [])
+        if any(v for key in ("default-graph-uri", "named-graph-uri") for v in form.get(key, [])):
+            return self.error(400, "default-graph-uri and named-graph-uri are not supported: "
+                                   "everything is in the one default graph")
         if len(queries) != 1:
             return self.error(400, "give exactly one query parameter")
         params = {k[1:]: v[-1] for k, v in form.items() if k.startswith("$")}
