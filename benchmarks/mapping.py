@@ -85,6 +85,7 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("- accepted neighbours", {"accepted_weight": 0.0, "tree_vote": 0.0}, None),
     ("- same article", {"article_weight": 0.0}, None),
     ("- tree votes (section/division)", {"tree_vote": 0.0, "family_vote": 0.0}, None),
+    ("- adapting to the accepted decisions", {}, "adapt"),
     ("- stemming", {}, "stemming"),
     ("- boilerplate and reference removal", {}, "boilerplate"),
 ]
@@ -131,14 +132,14 @@ def quality():
         if off == "boilerplate":
             patches += [mock.patch.object(text, "BOILERPLATE", {"en": set(), "es": set()}),
                         mock.patch.object(text, "strip_references", lambda t: t)]
-        if off:  # the cached index holds stemmed, cleaned terms: build one apart
+        if off and off != "adapt":  # the cached index holds stemmed, cleaned terms: build one apart
             patches.append(mock.patch.object(corpus, "load", lambda cl, lang: corpus.build(cl, lang)))
         for patch in patches:
             patch.start()
         try:
             cold = evaluate(dev_gold, suggest(dev, lang="es", params=p, classification=c))
             warm = evaluate(dev_gold, suggest_folds(dev, dev_gold, folds=10, lang="es", params=p,
-                                                    classification=c))
+                                                    classification=c, adapt=off != "adapt"))
             en = evaluate(en_gold, suggest(english, lang="en", params=p, classification=c))
         finally:
             for patch in patches:

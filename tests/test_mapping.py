@@ -100,6 +100,23 @@ def test_level_choice(classification, ranked, first):
     assert {c for c, _ in ranked} <= {c for c, _ in out}
 
 
+def test_siblings_matching_the_same_words_are_a_doubt_not_a_span(classification):
+    ranked = [("01041", 1.0), ("01049", 0.95)]
+    same = {"01041": {"suicid", "assist"}, "01049": {"suicid", "assist"}}
+    different = {"01041": {"suicid", "assist"}, "01049": {"suicid", "instig"}}
+    assert choose_level(classification, ranked, Params(), same.get)[0][0] == "01041"
+    assert choose_level(classification, ranked, Params(), different.get)[0][0] == "0104"
+
+
+@pytest.mark.parametrize("label, lang, code", [
+    ("Assisting or instigating the suicide of another person", "en", "0104"),
+    ("Encouraging or assisting suicide", "en", "01041"),
+])
+def test_level_choice_end_to_end(classification, label, lang, code):
+    [o] = suggest([{"code": "x", "label": label}], lang=lang, classification=classification)
+    assert o.suggestions[0].iccs_code == code
+
+
 def test_suggestions_are_ranked_calibrated_and_explained(classification, english):
     offences = suggest(english, lang="en", top=5, classification=classification)
     assert [o.national_code for o in offences] == [r["national_code"] for r in english]

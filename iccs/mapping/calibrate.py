@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 # (bias, raw score, lead over the next, share of the first), fitted by fit_default
 DEFAULTS = {
-    False: (-6.9038, 0.5391, 0.4769, 4.9424),  # cold: no accepted decisions
-    True: (-8.837, 0.1083, 0.1711, 7.6647),  # warm: fewer than MIN_DECISIONS accepted
+    False: (-6.9677, 0.5228, 0.5054, 5.0196),  # cold: no accepted decisions
+    True: (-9.7725, 0.1006, 0.213, 8.6197),  # warm: fewer than MIN_DECISIONS accepted
 }
 
 

@@ -111,11 +111,14 @@ def with_context(own, p):
     return {code: s + p.context * sections.get(code[:2], 0.0) / total for code, s in own.items()}
 
 
-def choose_level(classification, ranked, p):
-    """The ICCS is coded at the most detailed level that fits: when the best candidates are
-    sibling categories (the same parent) and the runner-up scores within ``p.siblings`` of the
-    first, the offence spans them, and their parent goes first (scored as the first plus a share
-    of the second). ``ranked``: (code, score) best first; returns the list reordered."""
+def choose_level(classification, ranked, p, matched=None):
+    """The ICCS is coded at the most detailed level that fits: when the two best candidates are
+    sibling categories (the same parent, below a section), the runner-up scores within
+    ``p.siblings`` of the first, and each matched words of the offence that the other did not
+    (``matched``: code → set of the offence's terms its evidence matched), the offence spans
+    them, and their parent goes first (scored as the first plus a share of the second). Two
+    siblings matching the same words are a doubt between them, not an offence that spans both.
+    ``ranked``: (code, score) best first; returns the list reordered."""
     if len(ranked) < 2:
         return ranked
     (first, s1), (second, s2) = ranked[0], ranked[1]
@@ -124,6 +127,10 @@ def choose_level(classification, ranked, p):
         return ranked
     if a.parent.parent is None:  # two divisions of a section: too far apart to merge
         return ranked
+    if matched is not None:
+        words_a, words_b = matched(first), matched(second)
+        if not (words_a - words_b and words_b - words_a):
+            return ranked
     parent = a.parent.code
     rest = [(c, s) for c, s in ranked if c != parent]
     return [(parent, s1 + p.spread * s2)] + rest

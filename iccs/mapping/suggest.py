@@ -1,6 +1,6 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, with_context
-from .text import detect_lang
+from .text import detect_lang, terms
 from .types import Evidence, Offence, Suggestion
 
 EVIDENCE_SHOWN = 3
@@ -20,7 +20,7 @@ def as_offence(row, line=0):
 
 
 def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=None,
-            calibration=None, progress=None):
+            calibration=None, progress=None, adapt=True):
     """Rank ICCS codes for each national offence.
 
     ``rows``: dicts (``national_code``/``code``, ``label``, optional ``description``, ``family``)
@@ -30,6 +30,9 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     ``lang``: 'en', 'es' or 'auto' (from the texts). ``progress``: called with the number of
     offences done after each one. Returns the offences with ``suggestions`` filled, in input order;
     each suggestion's ``score`` is a calibrated probability that it is the right code.
+    ``adapt``: with 30 accepted decisions or more, scale their weight by how well they predict
+    the others (``balance``) and refit the calibration on them; ``params`` and ``calibration``
+    fix the weights and the calibration instead.
     """
     from .. import load
     from . import calibrate, corpus as corpora
@@ -43,10 +46,10 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     memory = Memory(decisions, lang) if decisions else None
-    if memory is not None and params is None:
+    if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang)
     model = calibration
-    if model is None and memory is not None:
+    if model is None and memory is not None and adapt:
         model = calibrate.from_decisions(
             decisions, lambda o: rank(o, corpus, c, p, memory, top, lang, None, exclude=o.national_code))
     if model is None:
@@ -127,7 +130,13 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
                for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-    ranked = choose_level(classification, ranked[:top + 1], p)[:top]
+    asked = {t for q, _ in parts(offence, lang, p)[:2] for t in q}  # label and description
+
+    def matched(code):  # the offence's words that the code's best pieces contain
+        return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] != "accepted"
+                for t in terms(e[2], lang)} & asked
+
+    ranked = choose_level(classification, ranked[:top + 1], p, matched)[:top]
     scores = [s for _, s in ranked]
     out = []
     for r, (code, s) in enumerate(ranked, start=1):
