@@ -159,6 +159,7 @@ def test_other_iris_landing_and_404(server):
     assert status == 200 and b"Cybercrime related" in html
     assert call(server, "GET", "/1.0/category/9999")[0] == 404
     assert call(server, "GET", "/nothing/here")[0] == 404
+    assert call(server, "GET", "/x%3Ey")[0] == 404 and call(server, "GET", "/%ff")[0] == 404
     status, _, data = call(server, "GET", "/1.0/category/0101", headers={"Accept": "image/png"})
     assert status == 406
 

@@ -87,7 +87,11 @@ class App:
             code = path.rsplit("/", 1)[1]
             if code not in self.classification:
                 return text(404, f"no ICCS category {code}")
-        if not self.engine.query("ASK { ?s ?p ?o }", params={"s": "<" + iri + ">"}).boolean:
+        try:
+            known = self.engine.query("ASK { ?s ?p ?o }", params={"s": "<" + iri + ">"}).boolean
+        except ICCSError:  # not an IRI (a space, a ">", …)
+            known = False
+        if not known:
             return text(404, f"nothing is said about <{iri}> in the ICCS graph")
         fmt = negotiate.choose(accept, negotiate.PAGES, "html")
         if fmt is None:

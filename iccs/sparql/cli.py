@@ -77,7 +77,7 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
             raise InputError("not UTF-8 text", file=file) from None
     auth = (user, password) if user else None
     result = run_query(text, params=list(params), data=list(data), endpoint=endpoint, name=name,
-                       limit=limit, auth=auth)
+                       limit=limit, auth=auth, progress=_progress("loading") if data else None)
     out = result.serialize(fmt)
     if output:
         from ..files import write_atomic
@@ -99,17 +99,18 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
               help="Result cap: rows or triples per answer.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Query processes [default: the number of CPUs].")
-@click.option("--base-url", help="The public URL of this server, for links (default: from the request).")
-def serve(host, port, data, timeout, max_rows, workers, base_url):
+def serve(host, port, data, timeout, max_rows, workers):
     """Serve the SPARQL 1.1 Protocol at /sparql and the ICCS IRIs (/1.0/category/0101) over HTTP.
 
     Read-only: an update is refused. Results by Accept: JSON, XML, CSV, TSV; graphs as Turtle,
     N-Triples or JSON-LD; the IRIs as HTML for a browser, Turtle or JSON-LD for a client.
     """
+    from .engine import Engine
     from .server import make_server
 
-    server = make_server(host, port, data=list(data), timeout=timeout, max_rows=max_rows,
-                         workers=workers, base_url=base_url)
+    engine = Engine(data=list(data), progress=_progress("loading"))
+    server = make_server(host, port, timeout=timeout, max_rows=max_rows, workers=workers,
+                         engine=engine)
     click.echo(f"serving the ICCS at {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops",
                err=True)
     try:

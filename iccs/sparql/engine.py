@@ -89,14 +89,15 @@ def default_engine():
 
 
 def query(text=None, params=None, data=None, endpoint=None, name=None, limit=None, timeout=None,
-          auth=None):
+          auth=None, progress=None):
     """Run a SPARQL query and return a Result (iterate it for rows as dicts).
 
     ``text`` is the query, or ``name`` a named query (``iccs query --list``); ``params`` are bound
     to variables as RDF terms (``{"code": "0101"}`` or ``["code=0101"]``); ``data`` adds files to
     the graph; ``endpoint`` sends the query to a remote SPARQL endpoint instead (with the same
     prefixes and parameters); ``limit`` caps the rows; ``timeout`` (seconds) bounds the time
-    spent reading rows (a remote query: the whole request).
+    spent reading rows (a remote query: the whole request); ``progress(done, total)`` is called
+    as the graph and data files load.
     """
     if (text is None) == (name is None):
         raise InputError("give a query text or the name of a named query, not both or neither")
@@ -113,6 +114,6 @@ def query(text=None, params=None, data=None, endpoint=None, name=None, limit=Non
         from .remote import remote_query
 
         return remote_query(endpoint, text, params=params, limit=limit, timeout=timeout, auth=auth)
-    engine = Engine(data=data) if data else default_engine()
+    engine = Engine(data=data, progress=progress) if data else default_engine()
     deadline = time.monotonic() + timeout if timeout else None
     return engine.query(text, params=params, limit=limit, deadline=deadline)

@@ -80,7 +80,7 @@ class Server:
 
 
 def make_server(host="127.0.0.1", port=8000, data=(), timeout=10.0, max_rows=10000, workers=None,
-                base_url=None, engine=None):
+                engine=None):
     """A Server bound to ``host:port`` (port 0: a free one) over the ICCS graph and ``data``.
     Call ``serve_forever()`` (in a thread if you like), then ``shutdown()`` and ``close()``."""
     from .engine import Engine
