@@ -47,10 +47,11 @@ def _progress(label):
 def query(text, file, name, list_, params, data, endpoint, user, password, limit, fmt, output):
     """Run a SPARQL query over the ICCS graph (and --data files), or over --endpoint.
 
-    The prefixes rdf, rdfs, xsd, owl, skos, xkos, dcterms, prov, iccs, qb and sh are predeclared:
+    The prefixes rdf, rdfs, xsd, owl, skos, xkos, dcterms, prov, dcat, iccs, qb and sh are
+    predeclared:
 
+    \b
         iccs query 'SELECT ?c ?l { ?c skos:notation "0101" ; skos:prefLabel ?l }'
-
         iccs query --name cites --param code=0101 --format csv
 
     Exit code 0 with an answer (even an empty one), 2 for a malformed query or unreadable input.
@@ -136,6 +137,7 @@ def serve(host, port, data, timeout, max_rows, workers):
 def push(endpoint, graph, data, no_iccs, protocol, user, password, timeout):
     """Load the ICCS graph (and --data files) into an external SPARQL store, replacing the graph.
 
+    \b
         iccs push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
     """
     from .remote import push as run_push
