@@ -11,7 +11,7 @@ only when a graph or a check is asked for.
 from .classification import Category, Classification, load, normalize_code
 from .errors import ICCSError, InputError, UnknownCode
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def check(files=None, with_iccs=False):
@@ -29,5 +29,37 @@ def export(fmt="ttl"):
     return _export(fmt)
 
 
-__all__ = ["load", "check", "export", "Classification", "Category", "normalize_code",
-           "ICCSError", "InputError", "UnknownCode", "__version__"]
+def query(text, params=None, data=(), **options):
+    """Run a SPARQL query over the ICCS graph (and RDF ``data`` files); see ``iccs.sparql.query``."""
+    from .sparql import query as _query
+
+    return _query(text, params=params, data=data, **options)
+
+
+def validate(files, **options):
+    """Validate country submissions (SDMX-CSV, UNODC tables) against the ICCS rules; returns a
+    Report. See ``iccs.validation.validate``."""
+    from .validation import validate as _validate
+
+    return _validate(files, **options)
+
+
+def convert(*args, **kwargs):
+    """National counts to ICCS counts through a correspondence table; see
+    ``iccs.correspondence.convert``."""
+    from .correspondence import convert as _convert
+
+    return _convert(*args, **kwargs)
+
+
+def __getattr__(name):
+    """``iccs.map`` is the mapping job (``iccs.mapping``), imported when first used."""
+    if name == "map":
+        from . import mapping
+
+        return mapping
+    raise AttributeError(f"module 'iccs' has no attribute {name!r}")
+
+
+__all__ = ["load", "check", "export", "query", "validate", "convert", "Classification", "Category",
+           "normalize_code", "ICCSError", "InputError", "UnknownCode", "__version__"]
