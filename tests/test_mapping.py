@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iccs.mapping import Evidence, Offence, Suggestion, evaluate, suggest, suggest_folds
-from iccs.mapping import calibrate
+from iccs.mapping import Evidence, Offence, Suggestion, calibrate, evaluate, suggest, suggest_folds
 from iccs.mapping.corpus import exclusion_pairs, split_note
 from iccs.mapping.model import Params, choose_level
 from iccs.mapping.text import article_key, detect_lang, terms
@@ -130,6 +129,13 @@ def test_suggestions_are_ranked_calibrated_and_explained(classification, english
         for s in o.suggestions:
             assert s.iccs_label == classification[s.iccs_code].label("en")
             assert s.evidence and {e.kind for e in s.evidence} <= kinds
+
+
+def test_scores_do_not_depend_on_how_many_are_shown(classification, english):
+    one = suggest(english[:20], lang="en", top=1, classification=classification)
+    five = suggest(english[:20], lang="en", top=5, classification=classification)
+    assert [(o.suggestions[0].iccs_code, o.suggestions[0].score) for o in one] == \
+        [(o.suggestions[0].iccs_code, o.suggestions[0].score) for o in five]
 
 
 def test_english_check_set(classification, english):

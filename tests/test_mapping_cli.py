@@ -3,7 +3,6 @@ bad input (one line, exit 2, nothing written), --accepted, --gold and evaluate."
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -148,8 +147,9 @@ def test_accepted_table(tmp_path):
     assert data["A102"]["decided"] is False
 
 
-def test_gold_and_evaluate_agree(tmp_path):
-    out = tmp_path / "s.csv"
+@pytest.mark.parametrize("name", ["s.csv", "s.json"])
+def test_gold_and_evaluate_agree(tmp_path, name):
+    out = tmp_path / name
     result = run("map", "suggest", ENGLISH, "--lang", "en", "-o", out, "--gold", ENGLISH, "--format", "json")
     assert result.exit_code == 0, result.stderr
     on_suggest = json.loads(result.stdout)
@@ -160,6 +160,16 @@ def test_gold_and_evaluate_agree(tmp_path):
         assert on_suggest[key] == pytest.approx(on_evaluate[key], abs=1e-9), key
     text = run("map", "evaluate", ENGLISH, out).stdout
     assert "top-1 exact" in text and "automatic at 90% precision" in text
+
+
+def test_evaluate_leaves_decided_offences_out(tmp_path):
+    accepted = tmp_path / "acc.csv"
+    accepted.write_text("national_code,iccs_code\nE001,0101\nE002,0102\n", encoding="utf-8")
+    for name in ("s.csv", "s.json"):
+        out = tmp_path / name
+        assert run("map", "suggest", ENGLISH, "--accepted", accepted, "-o", out).exit_code == 0
+        result = json.loads(run("map", "evaluate", ENGLISH, out, "--format", "json").stdout)
+        assert result["decided"] == 2 and result["offences"] == 68, name
 
 
 def test_folds_needs_gold():

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 # (bias, raw score, lead over the next, share of the first), fitted by fit_default
 DEFAULTS = {
-    False: (-6.9677, 0.5228, 0.5054, 5.0196),  # cold: no accepted decisions
-    True: (-9.7725, 0.1006, 0.213, 8.6197),  # warm: fewer than MIN_DECISIONS accepted
+    False: (-6.4215, 0.2669, 1.6121, 4.5466),  # cold: no accepted decisions
+    True: (-8.3454, -0.0269, 1.8239, 6.9246),  # warm: fewer than MIN_DECISIONS accepted
 }
 
 
@@ -45,7 +45,7 @@ def samples(offences, gold):
         truth = gold.get(o.national_code)
         if truth is None or o.decided or not o.suggestions:
             continue
-        raw = [s.raw for s in o.suggestions]
+        raw = [s.raw for s in o.suggestions] + [o.suggestions[-1].runner_up]
         out += [(raw, i, s.iccs_code == truth) for i, s in enumerate(o.suggestions)]
     return out
 
@@ -64,7 +64,9 @@ def from_decisions(decisions, rank_one):
     data = []
     for o, code in decisions[::step]:
         suggestions = rank_one(o)
-        raw = [s.raw for s in suggestions]
+        if not suggestions:
+            continue
+        raw = [s.raw for s in suggestions] + [suggestions[-1].runner_up]
         data += [(raw, i, s.iccs_code == code) for i, s in enumerate(suggestions)]
     if not any(ok for _, _, ok in data) or all(ok for _, _, ok in data):
         return None

@@ -32,7 +32,8 @@ class Evaluation:
 
     def to_text(self):
         pct = lambda x: f"{100 * x:5.1f}%"  # noqa: E731
-        lines = [f"offences evaluated   {self.offences}" + (f" ({self.decided} decided left out)" if self.decided else ""),
+        left_out = f" ({self.decided} decided left out)" if self.decided else ""
+        lines = [f"offences evaluated   {self.offences}{left_out}",
                  f"top-1 exact          {pct(self.top1)}",
                  f"top-{self.top} recall         {pct(self.topk)}",
                  f"same division        {pct(self.same_division)}",

@@ -5,7 +5,8 @@ from .suggest import as_offence, suggest
 def suggest_folds(rows, gold, folds=10, **options):
     """``suggest`` for each offence with the gold codes of the *other* folds given as accepted
     decisions (offence i is in fold i mod ``folds``), never its own. ``gold``: national code →
-    ICCS code. Decisions given as ``accepted`` are added to every fold's. Returns the offences in input order, as ``suggest`` does."""
+    ICCS code. Decisions given as ``accepted`` are added to every fold's. Returns the offences
+    in input order, as ``suggest`` does."""
     offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
     out = [None] * len(offences)
     progress = options.pop("progress", None)

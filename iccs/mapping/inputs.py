@@ -101,7 +101,8 @@ def read_decisions(path, classification, codes_col="iccs_code"):
             raise InputError("no national code", file=path, row=row.line, column=national)
         out.append({"national_code": row[national],
                     "iccs_code": iccs_code(row[code], classification, path, row.line, code),
-                    "label": row[label] if label else "", "description": row[description] if description else "",
+                    "label": row[label] if label else "",
+                    "description": row[description] if description else "",
                     "family": row[family] if family else "", "line": row.line})
     if not out:
         raise InputError("no rows (a header and nothing else)", file=path)
@@ -124,6 +125,15 @@ def _is_json(path):
         return False
 
 
+def _offence_from_json(d):
+    suggestions = [Suggestion(s["rank"], s["iccs_code"], s.get("iccs_label", ""), float(s["score"]),
+                              [Evidence(e["kind"], e["text"], e.get("lang", ""), e.get("via"))
+                               for e in s.get("evidence", [])])
+                   for s in d["suggestions"]]
+    return Offence(str(d["national_code"]), d.get("label", ""), d.get("description", ""),
+                   d.get("family", ""), decided=bool(d.get("decided")), suggestions=suggestions)
+
+
 def read_suggestions(path):
     """Suggestions written by ``iccs map suggest`` (its CSV or JSON) as Offence objects."""
     _check_size(path)
@@ -131,17 +141,12 @@ def read_suggestions(path):
         try:
             with open(path, encoding="utf-8-sig") as f:
                 data = json.load(f)
-            return [Offence(str(d["national_code"]), d.get("label", ""), d.get("description", ""),
-                            d.get("family", ""), decided=bool(d.get("decided")),
-                            suggestions=[Suggestion(s["rank"], s["iccs_code"], s.get("iccs_label", ""),
-                                                    float(s["score"]),
-                                                    [Evidence(e["kind"], e["text"], e.get("lang", ""), e.get("via"))
-                                                     for e in s.get("evidence", [])])
-                                         for s in d["suggestions"]]) for d in data]
+            return [_offence_from_json(d) for d in data]
         except FileNotFoundError:
             raise InputError("no such file", file=path) from None
         except (ValueError, KeyError, TypeError) as e:
-            raise InputError(f"not suggestions as iccs map suggest writes them in JSON ({e})", file=path) from None
+            raise InputError(f"not suggestions as iccs map suggest writes them in JSON ({e})",
+                             file=path) from None
     table = read_table(path, required=["national_code", "rank", "iccs_code", "score"])
     by_code = {}
     for row in table:

@@ -35,7 +35,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     fix the weights and the calibration instead.
     """
     from .. import load
-    from . import calibrate, corpus as corpora
+    from . import calibrate
+    from . import corpus as corpora
 
     c = classification or load()
     p = params or Params()
@@ -136,17 +137,18 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] != "accepted"
                 for t in terms(e[2], lang)} & asked
 
-    ranked = choose_level(classification, ranked[:top + 1], p, matched)[:top]
-    scores = [s for _, s in ranked]
+    ranked = choose_level(classification, ranked[:top + 2], p, matched)[:top + 1]
+    scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one
     out = []
-    for r, (code, s) in enumerate(ranked, start=1):
+    for r, (code, s) in enumerate(ranked[:top], start=1):
         shown = _shown(evidence.get(code, []))
         if len(shown) < EVIDENCE_SHOWN:
             shown += _from_children(classification, code, evidence, EVIDENCE_SHOWN - len(shown))
         prob = model.probability(scores, r - 1) if model else s
         if out:
             prob = min(prob, out[-1].score)  # a lower rank is never more likely
-        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown, raw=s))
+        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown, raw=s,
+                              runner_up=scores[r] if r < len(scores) else 0.0))
     return out
 
 

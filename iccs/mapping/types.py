@@ -36,6 +36,7 @@ class Suggestion:
     score: float  # calibrated: the estimated probability that this code is the right one
     evidence: list = field(default_factory=list)
     raw: float = 0.0  # the evidence score before calibration (not in the outputs)
+    runner_up: float = 0.0  # the raw score of the next candidate, shown or not
 
     def to_dict(self):
         return {"rank": self.rank, "iccs_code": self.iccs_code, "iccs_label": self.iccs_label,
