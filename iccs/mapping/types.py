@@ -25,6 +25,8 @@ class Evidence:
             return f"{self.via} excludes '{text}' → here"
         if self.kind == "accepted":
             return f"accepted {self.via} '{text}'" if self.via else f"accepted: {text}"
+        if self.via:  # a subcategory's text
+            return f"{self.kind} of {self.via} '{text}'"
         return f"{self.kind} '{text}'"
 
 
