@@ -1,4 +1,5 @@
 """Content negotiation: the best of the offered media types for an Accept header (RFC 9110)."""
+import functools
 
 RESULTS = {  # SELECT and ASK
     "application/sparql-results+json": "json", "application/json": "json",
@@ -13,6 +14,7 @@ GRAPHS = {  # CONSTRUCT, DESCRIBE and the IRIs of the graph
 PAGES = dict(GRAPHS, **{"text/html": "html", "application/xhtml+xml": "html"})
 
 
+@functools.lru_cache(maxsize=256)
 def parse_accept(header):
     """``[(media type, q)]`` best first; an absent header accepts anything."""
     out = []
@@ -29,7 +31,7 @@ def parse_accept(header):
                     q = 0.0
         out.append((fields[0].lower(), q, i))
     out.sort(key=lambda x: (-x[1], x[2]))
-    return [(m, q) for m, q, _ in out if q > 0]
+    return tuple((m, q) for m, q, _ in out if q > 0)
 
 
 def choose(header, offers, default):

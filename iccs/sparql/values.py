@@ -82,10 +82,10 @@ def where_brace(text):
 def bind_values(text, bound):
     """``text`` with ``VALUES (?a ?b) { (t1 t2) }`` opening its WHERE group; ``bound`` maps
     variable names to pyoxigraph terms."""
-    from ..errors import InputError
-
     if not bound:
         return text
+    from ..errors import InputError
+
     pos = where_brace(text)
     if query_form(text) == "CONSTRUCT" and _short_construct(text):
         raise InputError("parameters cannot be bound in the short form CONSTRUCT WHERE { … }; "
