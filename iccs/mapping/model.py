@@ -1,16 +1,19 @@
-"""How an offence is scored against the ICCS: evidence gathered, summed per code, carried up the tree.
+"""How an offence is scored against the ICCS: evidence gathered, summed per code, the level chosen.
 
-1. The offence's label, legal description and national chapter become a weighted BM25 query
-   (label words count most). Each piece of ICCS evidence that matches scores its share of the
-   query (0 to about 1), times the weight of its kind.
+1. The offence's label, legal description and national chapter are three BM25 queries, each
+   normalised apart and weighted (label words count most). Each piece of ICCS evidence that
+   matches scores its share of the queries, times the weight of its kind (``iccs_evidence``).
 2. Per code, the best pieces add up with falling weights (a second matching index term helps, a
-   tenth hardly). An exclusion item that matches is evidence for the code it names and against
-   the category that excludes it.
-3. The ICCS is coded at the most detailed level that fits: one strong class stays first; when
-   the two best candidates are classes of the same group with nearly the same score, the offence
-   spans them and the group goes first (``choose_level``).
+   tenth hardly); a code whose section holds much of the evidence gains a little
+   (``with_context``). An exclusion item that names the offence (most of its words are in the
+   offence) is evidence for the code it sends the offence to and against the category that
+   excludes it (``own_scores``).
+3. The ICCS is coded at the most detailed level that fits: when the two best candidates are
+   classes of one group, nearly tied, each matching words of the offence the other does not, the
+   offence spans them and the group goes first (``choose_level``).
 4. With accepted decisions (``Memory``), similar national offences, the same national chapter
-   and the same article add evidence for the codes they were given.
+   and the same article add evidence for the codes they were given, and vote for the section
+   and division those codes are in.
 """
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -134,11 +137,6 @@ def choose_level(classification, ranked, p, matched=None):
     parent = a.parent.code
     rest = [(c, s) for c, s in ranked if c != parent]
     return [(parent, s1 + p.spread * s2)] + rest
-
-
-def _ancestors(classification, code):
-    cat = classification.get(code)
-    return cat.ancestors if cat is not None else []
 
 
 class Memory:

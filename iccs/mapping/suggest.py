@@ -131,7 +131,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
                for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-    asked = {t for q, _ in parts(offence, lang, p)[:2] for t in q}  # label and description
+    asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))
 
     def matched(code):  # the offence's words that the code's best pieces contain
         return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] != "accepted"
