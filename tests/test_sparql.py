@@ -283,3 +283,15 @@ def test_limit_and_result_object():
     r = query("SELECT ?c WHERE { ?c a skos:Concept }", limit=5)
     assert len(r) == 5 and r.truncated and r.kind == "bindings"
     assert not query("SELECT ?c WHERE { ?c skos:notation \"nope\" }")
+
+
+@pytest.mark.parametrize("value", INJECTIONS + ['"x" . <a:a> <a:b> <a:c>', '"x"@en } ; DROP ALL #'])
+def test_injection_through_cli_param(value):
+    out = run("query", "SELECT ?v WHERE { BIND(?p AS ?v) }", "--param", "p=" + value, "--format", "json")
+    if value.startswith(("\"", "'", "<")):  # read as a Turtle term: one term or refused, never text
+        assert out.exit_code in (0, 2)
+        if out.exit_code == 2:
+            assert "RDF term" in out.output
+            return
+    assert out.exit_code == 0, out.output
+    assert [b["v"]["value"] for b in json.loads(out.output)["results"]["bindings"]] == [value]

@@ -50,8 +50,9 @@ def _turtle_term(value, prefixes):
     doc = f"{head}<urn:iccs:s> <urn:iccs:p> {value} .\n"
     try:
         triples = list(ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE))
-    except (SyntaxError, ValueError) as e:
-        raise InputError(f"not an RDF term: {value!r} ({' '.join(str(e).split())})") from None
+    except (SyntaxError, ValueError):
+        raise InputError(f"not an RDF term: {value!r} (write an IRI as <…>, a literal as \"…\", "
+                         f"\"…\"@lang or \"…\"^^xsd:type)") from None
     if len(triples) != 1 or triples[0].subject != ox.NamedNode("urn:iccs:s"):
         raise InputError(f"not one RDF term: {value!r}")
     return triples[0].object
