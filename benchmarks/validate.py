@@ -142,10 +142,16 @@ def run_child(path, engine="fast", timeout=None):
 
 
 def vtl_child(path, timeout=None, backend=None):
-    code = VTL.format(root=os.path.dirname(HERE), path=path, backend=backend)
+    """vtlengine in the interpreter $VTL_PYTHON (default: this one): it pins duckdb < 2."""
+    if not os.path.exists(path + ".vtl"):
+        from iccs.validation.vtl import ruleset
+
+        with open(path + ".vtl", "w", encoding="utf-8") as f:
+            f.write(ruleset())
+    code = VTL.format(root=HERE, path=path, backend=backend)
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=timeout)
+        out = subprocess.run([os.environ.get("VTL_PYTHON", sys.executable), "-c", code],
+                             capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None
     if out.returncode:
@@ -156,7 +162,7 @@ def vtl_child(path, timeout=None, backend=None):
 VTL = r"""
 import json, sys, time
 sys.path.insert(0, {root!r})
-from benchmarks.validate_vtl import run
+from validate_vtl import run
 print(json.dumps(run({path!r}, backend={backend!r})))
 """
 
