@@ -177,3 +177,12 @@ def test_dataset_parameters_refused(server):
     status, _, data = get(server, LOOKUP, **{"default-graph-uri": "http://example.org/g"})
     assert status == 400 and b"not supported" in data
     assert get(server, LOOKUP, **{"default-graph-uri": ""})[0] == 200
+
+
+def test_named_query_over_http(server):
+    status, _, data = call(server, "GET", "/sparql?" + urlencode({"name": "cites", "$code": "0101"}),
+                           headers={"Accept": "text/csv"})
+    assert status == 200 and data.startswith(b"notation,label,how\r\n") and b"0103" in data
+    status, _, data = call(server, "GET", "/sparql?" + urlencode({"name": "category"}))
+    assert status == 400 and b"needs --param code" in data
+    assert call(server, "GET", "/sparql?name=nope")[0] == 400

@@ -49,8 +49,13 @@ class App:
         from .engine import QuerySyntaxError
 
         try:
-            result = self.engine.query(request["query"], params=request.get("params") or None,
-                                       limit=self.max_rows)
+            query_text, params = request.get("query"), request.get("params") or None
+            if request.get("name"):
+                from .named import named_query
+
+                named = named_query(request["name"])
+                query_text, params = named.text, named.check(params)
+            result = self.engine.query(query_text, params=params, limit=self.max_rows)
         except QuerySyntaxError as e:
             return text(400, str(e))
         except ICCSError as e:

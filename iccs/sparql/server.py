@@ -279,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.rstrip("/") == "/sparql":
             form = parse_qs(url.query, keep_blank_values=True)
-            if "query" not in form and "update" not in form:
+            if "query" not in form and "update" not in form and "name" not in form:
                 return self.send(200, "text/html; charset=utf-8", _sparql_help())
             return self.sparql(form)
         self.run({"op": "resource", "path": url.path, "accept": self.headers.get("Accept")})
@@ -326,6 +326,11 @@ class Handler(BaseHTTPRequestHandler):
         if "update" in form:
             return self.error(403, "this endpoint is read-only: SPARQL Update is refused")
         queries = form.get("query", [])
+        names = form.get("name", [])
+        if names and not queries:  # a named query (iccs query --list)
+            return self.run({"op": "query", "name": names[-1], "accept": self.headers.get("Accept"),
+                             "params": {k[1:]: v[-1] for k, v in form.items() if k.startswith("$")},
+                             "format": (form.get("format") or [None])[-1]})
         if any(v for key in ("default-graph-uri", "named-graph-uri") for v in form.get(key, [])):
             return self.error(400, "default-graph-uri and named-graph-uri are not supported: "
                                    "everything is in the one default graph")
@@ -348,6 +353,7 @@ def _sparql_help():
     text = {"endpoint": "SPARQL 1.1 Protocol (query only)",
             "get": "/sparql?query=…", "post": "application/x-www-form-urlencoded or application/sparql-query",
             "parameters": "$name=value binds ?name as an RDF term (as iccs query --param)",
+            "named queries": "/sparql?name=category&$code=0101 (iccs query --list)",
             "results": "by Accept: JSON, XML, CSV, TSV; graphs as Turtle, N-Triples, JSON-LD"}
     rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in text.items())
     return (f"<!DOCTYPE html><title>ICCS SPARQL</title><h1>ICCS SPARQL endpoint</h1><table>{rows}</table>"
