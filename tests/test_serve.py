@@ -186,3 +186,15 @@ def test_named_query_over_http(server):
     status, _, data = call(server, "GET", "/sparql?" + urlencode({"name": "category"}))
     assert status == 400 and b"needs --param code" in data
     assert call(server, "GET", "/sparql?name=nope")[0] == 400
+
+
+def test_browser_gets_an_html_table(server):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, html = get(server, LOOKUP + " # <b>", accept)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    text = html.decode()
+    assert "<th>c</th><th>l</th>" in text and "Intentional homicide" in text
+    assert 'href="/1.0/category/0101"' in text and "# &lt;b&gt;" in text  # the query, escaped
+    status, _, data = call(server, "POST", "/sparql", urlencode({"query": "ASK {}", "format": "html"}).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and b"<b>true</b>" in data

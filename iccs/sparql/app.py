@@ -76,6 +76,10 @@ class App:
         headers = {"Vary": "Accept"}
         if result.truncated:
             headers["ICCS-Result-Cap"] = f"{self.max_rows} (the answer was cut)"
+        if fmt == "html":  # a browser, from the form of the landing page
+            from . import pages
+
+            return 200, "text/html; charset=utf-8", pages.results(query_text, result), headers
         return 200, MEDIA_TYPES[fmt], result.serialize(fmt), headers
 
     # --- the IRIs of the graph -----------------------------------------------------------------
@@ -119,4 +123,6 @@ class App:
 
     def _describe(self, iri, accept, fmt=None):
         fmt = fmt or negotiate.choose(accept, negotiate.GRAPHS, "ttl") or "ttl"
+        if fmt == "html":
+            fmt = "ttl"
         return 200, MEDIA_TYPES[fmt], self._triples(iri).serialize(fmt), {"Vary": "Accept"}

@@ -5,13 +5,14 @@ RESULTS = {  # SELECT and ASK
     "application/sparql-results+json": "json", "application/json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv", "text/plain": "table",
+    "text/html": "html",
 }
 GRAPHS = {  # CONSTRUCT, DESCRIBE and the IRIs of the graph
     "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt",
     "application/ld+json": "jsonld", "application/json": "jsonld", "application/rdf+xml": "rdfxml",
-    "text/plain": "nt",
+    "text/plain": "nt", "text/html": "html",
 }
-PAGES = dict(GRAPHS, **{"text/html": "html", "application/xhtml+xml": "html"})
+PAGES = dict(GRAPHS, **{"application/xhtml+xml": "html"})
 
 
 @functools.lru_cache(maxsize=256)

@@ -50,8 +50,8 @@ def landing(classification):
             "iccs, qb and sh are predeclared.</p>"
             '<form action="/sparql" method="post">'
             f'<textarea name="query" rows="8">{escape(EXAMPLE)}</textarea>'
-            '<p><label>Results as <select name="format"><option>json</option><option>xml</option>'
-            "<option>csv</option><option>tsv</option></select></label> "
+            '<p><label>Results as <select name="format"><option>html</option><option>json</option>'
+            "<option>xml</option><option>csv</option><option>tsv</option></select></label> "
             '<button type="submit">Run</button></p></form>')
     return _page("ICCS v1.0", body, [("text/turtle", "/1.0")])
 
@@ -121,3 +121,34 @@ def _short(iri):
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base):]}"
     return iri
+
+
+def results(query, result):
+    """A query's answer as an HTML table (rows) or text (a boolean; Turtle for a graph), with
+    the query in a form to edit and run again."""
+    import pyoxigraph as ox
+
+    if result.kind == "boolean":
+        answer = f"<p><b>{'true' if result.boolean else 'false'}</b></p>"
+    elif result.kind == "graph":
+        answer = f"<pre>{escape(result.serialize('ttl').decode('utf-8'))}</pre>"
+    else:
+        def cell(term):
+            if term is None:
+                return ""
+            if isinstance(term, ox.NamedNode):
+                return f'<a href="{escape(_path(term.value))}">{escape(_short(term.value))}</a>'
+            if isinstance(term, ox.Literal) and term.language:
+                return f'{escape(term.value)} <span class="code">@{escape(term.language)}</span>'
+            return escape(term.value)
+
+        head = "".join(f"<th>{escape(v)}</th>" for v in result.variables)
+        rows = "".join("<tr>" + "".join(f"<td>{cell(t)}</td>" for t in row) + "</tr>"
+                       for row in result.tuples)
+        answer = (f"<p>{len(result)} row{'s' if len(result) != 1 else ''}"
+                  f"{' (cut at the result cap)' if result.truncated else ''}</p>"
+                  f"<table><tr>{head}</tr>{rows}</table>")
+    form = ('<form action="/sparql" method="post">'
+            f'<textarea name="query" rows="8">{escape(query or "")}</textarea>'
+            '<input type="hidden" name="format" value="html"><p><button type="submit">Run</button></p></form>')
+    return _page("ICCS SPARQL results", "<h1>Results</h1>" + answer + form)

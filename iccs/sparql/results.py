@@ -14,6 +14,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
     "table": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
     "ttl": "text/turtle; charset=utf-8",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
