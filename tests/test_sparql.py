@@ -295,3 +295,13 @@ def test_injection_through_cli_param(value):
             return
     assert out.exit_code == 0, out.output
     assert [b["v"]["value"] for b in json.loads(out.output)["results"]["bindings"]] == [value]
+
+
+def test_cli_data_file_of_unknown_kind(tmp_path):
+    table = tmp_path / "codes.csv"
+    table.write_text("code,label\n0101,x\n")
+    out = run("query", "ASK { ?s ?p ?o }", "--data", str(table))
+    assert out.exit_code == 2 and f"{table}, line 1, column 1: not a kind of file --data reads" in out.output
+    turtle = tmp_path / "extra.txt"  # Turtle under another name is read
+    turtle.write_text("<http://example.org/a> <http://example.org/b> \"c\" .\n")
+    assert run("query", "ASK { ?s <http://example.org/b> \"c\" }", "--data", str(turtle)).output.strip() == "true"

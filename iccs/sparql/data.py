@@ -66,13 +66,16 @@ def load_rdf(path):
 
 
 def _where(message):
-    """Oxigraph says "error at 3:7: …" (line:column, from 1)."""
+    """Line and column from Oxigraph's message ("Parser error at line 3 between columns 7 and
+    9: …", "error at 3:7: …"), and the message without them."""
     import re
 
     message = " ".join(message.split())
-    match = re.match(r"^(?:error )?(?:at |on line )?(\d+):(\d+)(?:-\S+)?:?\s*(.*)$", message)
-    if match:
-        return int(match.group(1)), int(match.group(2)), match.group(3)[:300]
+    for pattern in (r"^Parser error at line (\d+) (?:between columns|column) (\d+)(?: and \d+)?:\s*(.*?)(?: \(line \d+\))?$",
+                    r"^(?:error )?(?:at )?(\d+):(\d+)(?:-\S+)?:?\s*(.*)$"):
+        match = re.match(pattern, message)
+        if match:
+            return int(match.group(1)), int(match.group(2)), match.group(3)[:300]
     return None, None, message[:300]
 
 
@@ -80,6 +83,16 @@ register(RDF_EXTENSIONS, load_rdf)
 
 
 def load(path):
-    """The triples of a data file of any registered kind (RDF by default for unknown kinds)."""
+    """The triples of a data file of any registered kind (read as Turtle when its extension is
+    none of them)."""
     ext = os.path.splitext(str(path))[1].lower()
-    return LOADERS.get(ext, load_rdf)(path)
+    if ext in LOADERS:
+        return LOADERS[ext](path)
+    try:
+        return load_rdf(path)
+    except InputError as e:
+        if e.message.startswith("not valid"):
+            kinds = ", ".join(sorted(LOADERS))
+            raise InputError(f"not a kind of file --data reads ({kinds}), nor Turtle: {e.message}",
+                             file=path, row=e.row, column=e.column) from None
+        raise
