@@ -113,14 +113,6 @@ def remote_query(endpoint, text, params=None, limit=None, timeout=None, auth=Non
                           f"{' '.join(str(e).split())[:200]}") from None
 
 
-def _triples(data, with_iccs, progress=None):
-    """The N-Triples lines of the ICCS graph and the data files."""
-    from .engine import Engine
-
-    engine = Engine(data=data, with_iccs=with_iccs, progress=progress)
-    return engine.store
-
-
 def push(endpoint, graph=None, data=(), with_iccs=True, protocol="gsp", auth=None, timeout=120,
          batch=1000, progress=None):
     """Replace the named graph ``graph`` (default: the ICCS scheme IRI) of the store at
@@ -129,6 +121,8 @@ def push(endpoint, graph=None, data=(), with_iccs=True, protocol="gsp", auth=Non
     INSERT DATA requests of ``batch`` triples. Returns ``{"graph", "triples", "requests"}``."""
     import pyoxigraph as ox
 
+    from .engine import Engine
+
     graph = graph or ns.SCHEME
     if not with_iccs and not data:
         raise InputError("nothing to push: give --data files, or leave the ICCS graph in")
@@ -136,8 +130,7 @@ def push(endpoint, graph=None, data=(), with_iccs=True, protocol="gsp", auth=Non
         ox.NamedNode(graph)
     except ValueError:
         raise InputError(f"not an IRI: {graph!r}") from None
-    store = _triples(data, with_iccs)
-    quads = list(store)
+    quads = list(Engine(data=data, with_iccs=with_iccs).store)
     if protocol == "gsp":
         body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
                             format=ox.RdfFormat.N_TRIPLES)
