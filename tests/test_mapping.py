@@ -248,3 +248,19 @@ def test_balance_follows_how_well_decisions_predict(classification, english):
               for o, code in twins]  # every decision has a twin: the decisions predict perfectly
     scaled = balance(twins, es, classification, p, Memory(twins, "en"), "en")
     assert scaled.accepted_weight > p.accepted_weight
+
+
+def test_a_damaged_index_cache_is_never_served(classification, tmp_path, monkeypatch):
+    """The cached index is checked (stamp and checksum, ``iccs.cache``): a file cut short or with
+    a byte changed is rebuilt and rewritten, and gives the same index as a fresh build."""
+    from iccs.mapping import corpus
+
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    fresh = corpus.load(classification, "en")
+    path = Path(corpus.cache_path("en"))
+    whole = path.read_bytes()
+    for damaged in (whole[:len(whole) // 2], whole[:-100] + bytes(b ^ 1 for b in whole[-100:])):
+        path.write_bytes(damaged)
+        again = corpus.load(classification, "en")
+        assert again.pieces == fresh.pieces and again.index.idf == fresh.index.idf
+        assert path.read_bytes() == whole  # rewritten whole

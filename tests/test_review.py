@@ -318,9 +318,9 @@ def test_a_suggested_code_the_iccs_does_not_have_is_refused(tmp_path, classifica
 
 
 def test_a_huge_json_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    from iccs.review import inputs
+    from iccs.mapping import inputs
 
-    monkeypatch.setattr(inputs, "MAX_JSON_BYTES", 1000)
+    monkeypatch.setattr(inputs, "MAX_SUGGESTION_BYTES", 1000)
     (tmp_path / "s.json").write_text(json.dumps(SUGGESTIONS_JSON * 5))
     with pytest.raises(InputError, match="too large for suggestions"):
         read_suggestions(tmp_path / "s.json")

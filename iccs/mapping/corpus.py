@@ -9,12 +9,11 @@ go ("attempted intentional homicide (0102)" in the exclusions of 0101 is evidenc
 The pieces and their BM25 index are built once and kept in the cache folder beside the compiled
 graph (``iccs.cache.cache_dir()``), rebuilt by themselves when the graph or this code changes.
 """
-import marshal
 import os
 import re
 import sys
 
-from ..cache import cache_dir, stamp
+from .. import cache
 from ..resources import ontology_files
 from .bm25 import Index
 from .text import terms
@@ -99,27 +98,31 @@ def build(classification, lang):
 def _stamp():
     here = os.path.dirname(os.path.abspath(__file__))
     mine = sorted(os.path.join(here, f) for f in os.listdir(here) if f.endswith(".py"))
-    return f"mapping format {FORMAT}\n" + stamp(ontology_files() + mine)
+    return f"mapping format {FORMAT}\n" + cache.stamp(ontology_files() + mine)
+
+
+def cache_path(lang):
+    return os.path.join(cache.cache_dir(), "mapping-%s-%d%d.marshal" % ((lang,) + sys.version_info[:2]))
 
 
 def load(classification, lang):
-    """The corpus of a language, from the cache when it is fresh, else built and cached."""
+    """The corpus of a language, from the cache when it is fresh and whole (``iccs.cache.read``
+    checks its stamp and checksum: a stale or damaged file is never served), else built and
+    cached (written atomically; a cache folder that cannot be written is no error)."""
     current = _stamp()
-    path = os.path.join(cache_dir(), "mapping-%s-%d%d.marshal" % ((lang,) + sys.version_info[:2]))
-    try:
-        with open(path, "rb") as f:
-            cached = marshal.load(f)
-        if cached["stamp"] == current:
-            return Corpus.from_data(cached["data"])
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        pass
+    path = cache_path(lang)
+    data = cache.read(path, current)
+    if data is not None:
+        try:
+            return Corpus.from_data(data)
+        except (KeyError, TypeError, ValueError):  # whole but of another layout: rebuild
+            pass
     corpus = build(classification, lang)
-    from ..errors import InputError
-    from ..files import write_atomic
-
     try:
+        from ..files import write_atomic
+
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, marshal.dumps({"stamp": current, "data": corpus.to_data()}))
-    except (OSError, InputError):
+        write_atomic(path, cache.dump(corpus.to_data(), current))
+    except Exception:  # an unwritable or full cache folder: keep the index in memory this time
         pass
     return corpus

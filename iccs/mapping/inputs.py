@@ -1,26 +1,33 @@
 """Reading the tables of a mapping: the national offence list, accepted decisions, a gold table,
-suggestions written earlier. All through ``iccs.tables.read_table`` (CSV, TSV or XLSX; encoding
-and separator detected); anything wrong is one InputError naming file, line and column."""
+and suggestions written earlier (by ``iccs map suggest``, read back by ``iccs map evaluate`` and
+``iccs map review``: the one reader of them). All tables go through ``iccs.tables.read_table``
+(CSV, TSV or XLSX; encoding and separator detected); anything wrong is one InputError naming
+file, line and column."""
 import json
+import math
 import os
 
+from ..classification import normalize_code
 from ..errors import InputError
 from ..tables import read_table
 from .suggest import DECIDED
-from .types import Evidence, Offence, Suggestion
+from .types import CSV_COLUMNS, Evidence, Offence, Suggestion
 
 MAX_BYTES = 20 * 1024 * 1024  # a national list is a few thousand rows: far below this
 MAX_ROWS = 200_000
+MAX_SUGGESTION_BYTES = 200 * 1024 * 1024  # about 50,000 offences with five suggestions each
+DECIDED_LINE = "accepted: " + DECIDED  # how the suggest CSV marks an offence decided by --accepted
 
 
-def _check_size(path):
+def _check_size(path, limit=None, what="an offence table"):
+    limit = limit or MAX_BYTES
     try:
         size = os.path.getsize(path)
     except OSError:
         return  # read_table says why it cannot be read
-    if size > MAX_BYTES and os.path.isfile(path):
-        raise InputError(f"too large for an offence table ({size / 1e6:.0f} MB; at most "
-                         f"{MAX_BYTES / 1e6:.0f} MB): is it the right file?", file=path)
+    if size > limit and os.path.isfile(path):
+        raise InputError(f"too large for {what} ({size / 1e6:.0f} MB; at most "
+                         f"{limit / 1e6:.0f} MB): is it the right file?", file=path)
 
 
 def _pick(table, given, *defaults, required=True, what="column"):
@@ -118,46 +125,155 @@ def read_gold(path, classification):
 
 
 def _is_json(path):
+    if path.lower().endswith(".json"):
+        return True
     try:
         with open(path, "rb") as f:
-            return f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
-        return False
+        return False  # read_table says why
+    return head[:1] in (b"[", b"{")
 
 
-def _offence_from_json(d):
-    suggestions = [Suggestion(s["rank"], s["iccs_code"], s.get("iccs_label", ""), float(s["score"]),
-                              [Evidence(e["kind"], e["text"], e.get("lang", ""), e.get("via"))
-                               for e in s.get("evidence", [])])
-                   for s in d["suggestions"]]
-    return Offence(str(d["national_code"]), d.get("label", ""), d.get("description", ""),
-                   d.get("family", ""), decided=bool(d.get("decided")), suggestions=suggestions)
+def read_suggestions(path, offences=None):
+    """Suggestions as ``iccs map suggest`` writes them, CSV (or TSV/XLSX: exactly the columns
+    ``national_code,rank,iccs_code,iccs_label,score,evidence``, one row per suggestion) or JSON (a
+    list of offences with their ``suggestions``), as :class:`Offence` objects, each with its
+    suggestions by rank. A CSV row with a national code and no ICCS code lists an offence without
+    any suggestion.
+
+    ``offences``: the national list (:func:`read_offences`, or a dict national code → {"label",
+    "description", "family"}), which supplies labels, legal texts and families, and the order;
+    its offences without any suggestion come too, and suggested codes it does not list come
+    after it. Anything that cannot be read is an InputError naming file, line and column."""
+    path = str(path)
+    _check_size(path, MAX_SUGGESTION_BYTES, "suggestions")
+    found = _read_json(path) if _is_json(path) else _read_csv(path)
+    if offences:
+        if not isinstance(offences, dict):
+            offences = {o.national_code: {"label": o.label, "description": o.description, "family": o.family}
+                        for o in offences}
+        by_code = {o.national_code: o for o in found}
+        ordered = []
+        for code, info in offences.items():
+            o = by_code.pop(code, None) or Offence(code)
+            o.label = o.label or info.get("label", "")
+            o.description = o.description or info.get("description", "")
+            o.family = o.family or info.get("family", "")
+            ordered.append(o)
+        found = ordered + list(by_code.values())
+    return found
 
 
-def read_suggestions(path):
-    """Suggestions written by ``iccs map suggest`` (its CSV or JSON) as Offence objects."""
-    _check_size(path)
-    if _is_json(path):
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                data = json.load(f)
-            return [_offence_from_json(d) for d in data]
-        except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
-        except (ValueError, KeyError, TypeError) as e:
-            raise InputError(f"not suggestions as iccs map suggest writes them in JSON ({e})",
-                             file=path) from None
-    table = read_table(path, required=["national_code", "rank", "iccs_code", "score"])
-    by_code = {}
+def _read_csv(path):
+    table = read_table(path, required=CSV_COLUMNS, header_hint=("national_code",))
+    names = dict(zip(CSV_COLUMNS, table.require(*CSV_COLUMNS)))
+    offences = {}
     for row in table:
-        try:
-            s = Suggestion(int(row["rank"]), row["iccs_code"], row.get("iccs_label", ""), float(row["score"]))
-        except ValueError:
-            raise InputError("rank and score must be numbers", file=path, row=row.line) from None
-        o = by_code.setdefault(row["national_code"], Offence(row["national_code"], ""))
-        if row.get("evidence", "").startswith("accepted: " + DECIDED):
-            o.decided = True
-        o.suggestions.append(s)
-    for o in by_code.values():
-        o.suggestions.sort(key=lambda s: s.rank)
-    return list(by_code.values())
+        def cell(key, row=row):
+            return row[names[key]]
+
+        code = cell("national_code")
+        if not code:
+            raise InputError("no national code", file=path, row=row.line, column=names["national_code"])
+        offence = offences.setdefault(code, Offence(code, line=row.line))
+        if not cell("iccs_code"):  # an offence listed without a suggestion
+            continue
+        rank = _int(cell("rank"), path, row.line, names["rank"])
+        if any(s.rank == rank for s in offence.suggestions):
+            raise InputError(f"rank {rank} of {code!r} appears twice", file=path, row=row.line,
+                             column=names["rank"])
+        if cell("evidence").startswith(DECIDED_LINE):
+            offence.decided = True
+        offence.suggestions.append(Suggestion(rank, normalize_code(cell("iccs_code")), cell("iccs_label"),
+                                              _score(cell("score"), path, row.line, names["score"]),
+                                              evidence_line=cell("evidence")))
+    if not offences:
+        raise InputError("no suggestions (the file has a header and nothing else)", file=path)
+    for o in offences.values():
+        o.suggestions.sort(key=_rank)
+    return list(offences.values())
+
+
+def _rank(s):
+    return s.rank
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=path) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text: byte 0x{e.object[e.start]:02x} at offset {e.start}",
+                         file=path) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON: {e.msg}", file=path, row=e.lineno, column=e.colno) from None
+    if not isinstance(data, list):
+        raise InputError("not a list of offences (the JSON of `iccs map suggest`)", file=path)
+    if not data:
+        raise InputError("no offences in the list", file=path)
+    offences, seen = [], set()
+    for i, item in enumerate(data, start=1):
+        where = f"offence {i}"
+        if not isinstance(item, dict) or not str(item.get("national_code") or "").strip():
+            raise InputError(f"{where} has no national_code", file=path)
+        code = str(item["national_code"]).strip()
+        if code in seen:
+            raise InputError(f"national code {code!r} appears twice ({where})", file=path)
+        seen.add(code)
+        offence = Offence(code, _text(item.get("label")), _text(item.get("description")),
+                          _text(item.get("family")), decided=item.get("decided") is True)
+        suggestions = item.get("suggestions") or []
+        if not isinstance(suggestions, list):
+            raise InputError(f"suggestions of {code!r} are not a list", file=path)
+        for j, s in enumerate(suggestions, start=1):
+            if not isinstance(s, dict) or not str(s.get("iccs_code") or "").strip():
+                raise InputError(f"suggestion {j} of {code!r} has no iccs_code", file=path)
+            where = f"suggestion {j} of {code!r}"
+            rank = _int(s.get("rank", j), path, None, None, where)
+            score = _score(s.get("score", 0), path, None, None, where)
+            offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]),
+                                                  _text(s.get("iccs_label")), score,
+                                                  _evidence(s.get("evidence"), path, where)))
+        offence.suggestions.sort(key=_rank)
+        offences.append(offence)
+    return offences
+
+
+def _evidence(value, path, where):
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise InputError(f"{where}: evidence is not a list of {{kind, text, lang, via}}", file=path)
+    return [Evidence(_text(e.get("kind")), _text(e.get("text")), _text(e.get("lang")),
+                     _text(e.get("via")) or None) for e in value]
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def _int(value, path, row, column, where=None):
+    try:
+        number = float(value)
+        if number.is_integer() and number >= 1:
+            return int(number)
+    except (TypeError, ValueError):
+        pass
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}rank {value!r} is not a whole number from 1", file=path, row=row, column=column)
+
+
+def _score(value, path, row, column, where=None):
+    try:
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    except (TypeError, ValueError):
+        pass
+    prefix = f"{where}: " if where else ""
+    raise InputError(f"{prefix}score {value!r} is not a number", file=path, row=row, column=column)

@@ -39,13 +39,22 @@ class Suggestion:
     evidence: list = field(default_factory=list)
     raw: float = 0.0  # the evidence score before calibration (not in the outputs)
     runner_up: float = 0.0  # the raw score of the next candidate, shown or not
+    evidence_line: str = ""  # the evidence as a suggestions CSV gave it, in one line (when read back)
 
     def to_dict(self):
         return {"rank": self.rank, "iccs_code": self.iccs_code, "iccs_label": self.iccs_label,
                 "score": round(self.score, 4), "evidence": [e.to_dict() for e in self.evidence]}
 
     def evidence_text(self):
-        return "; ".join(e.brief() for e in self.evidence)
+        """The evidence in one line, as the suggest CSV writes it (``index term 'asesinato';
+        0102 excludes '…' → here``)."""
+        return self.evidence_line or "; ".join(e.brief() for e in self.evidence)
+
+    def evidence_lines(self):
+        """The evidence, one item a line (for a screen)."""
+        if self.evidence:
+            return [e.brief() for e in self.evidence]
+        return [self.evidence_line] if self.evidence_line else []
 
 
 @dataclass
@@ -54,12 +63,26 @@ class Offence:
     came from the accepted decisions."""
 
     national_code: str
-    label: str
+    label: str = ""
     description: str = ""
     family: str = ""
     line: int = 0
     decided: bool = False
     suggestions: list = field(default_factory=list)
+
+    @property
+    def code(self):
+        """The national code (the name a review uses)."""
+        return self.national_code
+
+    @property
+    def top(self):
+        return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def confidence(self):
+        """The score of the first suggestion (0 when there is none): how sure the toolkit is."""
+        return self.top.score if self.top else 0.0
 
     def to_dict(self):
         return {"national_code": self.national_code, "label": self.label,

@@ -1,7 +1,8 @@
 """Reviewing suggested ICCS codes, one national offence at a time (``iccs map review``).
 
-- :mod:`.inputs`  :func:`read_suggestions`: the output of ``iccs map suggest`` (CSV or JSON), with
-  the national list (``--offences``) for labels and legal texts, as a list of :class:`Offence`.
+- :func:`read_suggestions` (from :mod:`iccs.mapping.inputs`, the one reader of suggestion files):
+  the output of ``iccs map suggest`` (CSV or JSON), with the national list (``--offences``, read
+  by :func:`read_offences`) for labels and legal texts, as a list of :class:`Offence`.
 - :mod:`.session` :class:`Review`: the review itself, without a screen — which offence is shown,
   decisions (accept, correct, partial mappings, relation, tags, note), skip, back, undo — each
   decision written to the correspondence table at once, atomically; resumes where it stopped.
@@ -11,5 +12,6 @@
 The table is the one of :mod:`iccs.correspondence.table` (``load_table``/``save_table``).
 Textual is imported only by :mod:`.app`.
 """
-from .inputs import Offence, Suggestion, read_offences, read_suggestions  # noqa: F401
+from ..mapping.inputs import read_offences, read_suggestions  # noqa: F401
+from ..mapping.types import Offence, Suggestion  # noqa: F401
 from .session import Review, ReviewError, build, parse_tags  # noqa: F401

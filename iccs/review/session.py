@@ -27,11 +27,11 @@ ORDERS = ("input", "confidence")
 def build(suggestions, table, offences=None, code_col="code", label_col="label", description_col=None,
           **options):
     """A :class:`Review` from file names: the suggestions (CSV or JSON), the table, and the
-    national list when given (see :func:`~iccs.review.inputs.read_offences`); ``options`` go to
+    national list when given (see :func:`~iccs.mapping.inputs.read_offences`); ``options`` go to
     :class:`Review` (reviewer, order, lang, classification, clock)."""
     import os
 
-    from .inputs import read_offences, read_suggestions
+    from ..mapping.inputs import read_offences, read_suggestions
 
     folder = os.path.dirname(os.path.abspath(str(table)))
     if not os.path.isdir(folder):
@@ -84,7 +84,7 @@ def parse_tags(text, classification):
 
 
 class Review:
-    """The review of ``offences`` (from :func:`~iccs.review.inputs.read_suggestions`) into the
+    """The review of ``offences`` (from :func:`~iccs.mapping.inputs.read_suggestions`) into the
     correspondence table at ``table`` (created on the first decision when it does not exist).
 
     ``order``: ``input`` (the order of the list) or ``confidence`` (least certain first: lowest
