@@ -40,7 +40,7 @@ def prepare(path, ruleset_text):
     script = ruleset_text + """
 
 DS_nn <- check(DS_1 >= 0 errorcode "ValueNonNegative" errorlevel 1 invalid);
-DS_h <- check_hierarchy(DS_1, iccs_hierarchy rule ICCS partial_zero invalid);
+DS_h <- check_hierarchy(DS_1, iccs_hierarchy rule ICCS partial_null invalid);
 DS_dup <- DS_2[aggr N := count(OBS_VALUE) group by ICCS, SEX, UNIT, GEO, TIME_PERIOD][filter N > 1];
 """
     return structures, {"DS_1": os.path.join(folder, "DS_1.csv"), "DS_2": os.path.join(folder, "DS_2.csv")}, script

@@ -265,3 +265,31 @@ def test_cli_rules_lists_every_rule():
     listed = json.loads(_cli("--rules", "--format", "json").output)
     assert [r["id"] for r in listed] == [r.id for r in rules()]
     assert _cli("--rules").exit_code == 0
+
+
+# ---------------------------------------------------------------- VTL
+
+def test_vtl_ruleset_finds_the_same_breaks_in_vtlengine(report_of):
+    """The generated hierarchical ruleset, run by vtlengine on the rows of a fixture whose parents
+    have all their direct children reported (where VTL's partial_null and ParentSum coincide),
+    breaks where ParentSum does."""
+    vtlengine = pytest.importorskip("vtlengine", reason="vtlengine is in the bench extra")
+    import csv
+
+    import pandas as pd
+
+    from iccs.validation.vtl import check_script
+
+    with open(FIXTURES / "sdmx1_hierarchy.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["geo"] == "DE"]
+    ids = ["iccs", "unit", "geo", "TIME_PERIOD"]
+    frame = pd.DataFrame([{**{i: r[i] for i in ids}, "OBS_VALUE": float(r["OBS_VALUE"])} for r in rows])
+    structure = {"datasets": [{"name": "DS_1", "DataStructure": [
+        *({"name": i, "type": "String", "role": "Identifier", "nullable": False} for i in ids),
+        {"name": "OBS_VALUE", "type": "Number", "role": "Measure", "nullable": True}]}]}
+    result = vtlengine.run(script=check_script(variable="iccs"), data_structures=structure,
+                           datapoints={"DS_1": frame})
+    broken = {(r["ruleid"], r["geo"]) for r in result["DS_h"].data.to_dict("records")}
+    ours = {("P" + dict(f.key)["iccs"][4:], dict(f.key)["geo"])
+            for f in report_of("sdmx1_hierarchy.csv") if f.code == "ParentSum" and dict(f.key)["geo"] == "DE"}
+    assert broken == ours == {("P02011", "DE")}

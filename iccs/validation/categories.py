@@ -32,8 +32,15 @@ class Resolver:
 
     def __init__(self, classification):
         self.c = classification
-        self.codes = {cat.code for cat in classification}
-        self.exact = {}   # label as printed -> code
+        self.codes = set(classification._order)
+        self._exact = None
+
+    def _names_index(self):
+        """Labels and index terms, built when the first name is met (codes need none)."""
+        if self._exact is not None:
+            return
+        classification = self.c
+        self._exact = self.exact = {}   # label as printed -> code
         self.folded = {}  # folded label or index term -> (code, what)
         for cat in classification:
             for lang in ("en", "es"):
@@ -68,6 +75,7 @@ class Resolver:
         return self._name(text)
 
     def _name(self, text):
+        self._names_index()
         if text in self.exact:
             return Resolution("name", self.exact[text])
         tag = ""

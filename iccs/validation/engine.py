@@ -103,13 +103,30 @@ def load_reference(con):
 
 
 def _table(con, name, types=None, **columns):
-    """A table from lists, one per column (one statement: executemany is slow in DuckDB);
-    ``types``: SQL types of columns whose values may all be None."""
-    names = list(columns)
+    """A table from lists, one per column, written as SQL literals: DuckDB's conversion of Python
+    parameters imports pandas when it is installed (half a second), and executemany is slow.
+    ``types``: SQL types of the columns (default VARCHAR, or what DuckDB infers)."""
     types = types or {}
-    selects = ", ".join(f"CAST(unnest(${i + 1}) AS {types.get(n, 'VARCHAR') if n in types else ''}) AS {n}"
-                        if n in types else f"unnest(${i + 1}) AS {n}" for i, n in enumerate(names))
-    con.execute(f"CREATE TABLE {name} AS SELECT {selects}", [columns[n] for n in names])
+    names = list(columns)
+    rows = list(zip(*(columns[n] for n in names)))
+    decl = ", ".join(f"{n} {types.get(n) or _type(columns[n])}" for n in names)
+    con.execute(f"CREATE TABLE {name} ({decl})")
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start:start + 5000]
+        values = ", ".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in chunk)
+        con.execute(f"INSERT INTO {name} VALUES {values}")
+
+
+def _type(values):
+    return "BIGINT" if values and all(isinstance(v, int) for v in values) else "VARCHAR"
+
+
+def _literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def run(con, rule_ids):

@@ -166,7 +166,7 @@ def _normalise(con, sub, resolver):
                 + (f"; {n} rows" if n > 1 else ""), severity="info", file=sub.path, row=first,
                 column=roles["category"], value=text))
     con.execute("DROP TABLE IF EXISTS catmap")
-    _table(con, "catmap", types={"d": "VARCHAR", "t": "VARCHAR", "kind": "VARCHAR", "code": "VARCHAR"}, d=[r[0] for r in resolved], t=[r[1] for r in resolved],
+    _table(con, "catmap", d=[r[0] for r in resolved], t=[r[1] for r in resolved],
            kind=[r[2] for r in resolved], code=[r[3] for r in resolved])
 
     def key(excluded):
@@ -178,7 +178,7 @@ def _normalise(con, sub, resolver):
     indicators = [r[0] for r in con.execute(f"SELECT DISTINCT {cell('indicator')} FROM raw").fetchall()]
     stages = [_stage(i) for i in indicators]
     con.execute("DROP TABLE IF EXISTS stagemap")
-    _table(con, "stagemap", types={"stage": "VARCHAR", "stage_rank": "INTEGER"}, i=indicators, stage=stages, stage_rank=[STAGE_RANK.get(x) for x in stages])
+    _table(con, "stagemap", types={"stage_rank": "INTEGER"}, i=indicators, stage=stages, stage_rank=[STAGE_RANK.get(x) for x in stages])
 
     category, sex, indicator, period = (roles.get(r) for r in ("category", "sex", "indicator", "period"))
     value = cell("value")

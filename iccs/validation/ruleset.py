@@ -50,7 +50,35 @@ def shapes_graph():
 
 @lru_cache(maxsize=1)
 def rules():
-    """Every rule, by id, in the order of the shapes file."""
+    """Every rule, by id, in the order of the shapes file (kept in the user's cache folder beside
+    the compiled graph, keyed by the shapes' contents: reading Turtle needs rdflib)."""
+    import hashlib
+    import json
+
+    from ..cache import cache_dir
+
+    digest = hashlib.sha256()
+    for path in shape_files():
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    cached = os.path.join(cache_dir(), f"submission-rules-{digest.hexdigest()[:16]}.json")
+    try:
+        with open(cached, encoding="utf-8") as f:
+            return tuple(Rule(**r) for r in json.load(f))
+    except (OSError, ValueError, TypeError):
+        pass
+    found = _read_rules()
+    try:
+        from ..files import write_atomic
+
+        os.makedirs(cache_dir(), exist_ok=True)
+        write_atomic(cached, json.dumps([r.__dict__ for r in found]))
+    except Exception:  # a cache that cannot be written is no error
+        pass
+    return found
+
+
+def _read_rules():
     from rdflib import RDF, RDFS, URIRef
 
     from .. import namespaces as ns

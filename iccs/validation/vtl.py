@@ -2,9 +2,12 @@
 one rule per category with sub-categories, ``parent >= sum of its children`` (codes written as
 Eurostat writes them, ``ICCS0101``), for ``check_hierarchy`` in an SDMX/VTL pipeline.
 
-VTL compares a parent with its direct children only (mode ``partial_zero``: a child not reported
-counts as zero); the ParentSum rule of ``iccs validate`` also lets a class count toward its
-division when the group between them is not reported.
+VTL compares a parent with its direct children only, and its modes cannot say "a parent not
+reported is not checked, a child not reported counts as zero": ``partial_null`` (the default here)
+checks a parent whose direct children are all reported; ``partial_zero`` counts a child not
+reported as zero but also a parent not reported. The ParentSum rule of ``iccs validate`` does
+what neither does: a child not reported counts as nothing, and a class counts toward its division
+when the group between them is not reported.
 """
 
 
@@ -27,7 +30,9 @@ def ruleset(name="iccs_hierarchy", variable="ICCS", classification=None):
     return "\n".join(lines)
 
 
-def check_script(dataset="DS_1", name="iccs_hierarchy", variable="ICCS", result="DS_h"):
-    """A VTL program that defines the ruleset and checks ``dataset`` with it, the invalid rows."""
-    return (ruleset(name, variable) + f"\n\n{result} := check_hierarchy({dataset}, {name} rule "
-            f"{variable} partial_zero invalid);\n")
+def check_script(dataset="DS_1", name="iccs_hierarchy", variable="ICCS", result="DS_h",
+                 mode="partial_null"):
+    """A VTL program that defines the ruleset and checks ``dataset`` with it (the invalid rows
+    persist in ``result``)."""
+    return (ruleset(name, variable) + f"\n\n{result} <- check_hierarchy({dataset}, {name} rule "
+            f"{variable} {mode} invalid);\n")
