@@ -62,6 +62,16 @@ def wait(url, seconds=60):
     raise RuntimeError(f"{url} did not answer")
 
 
+def started(proc, url, seconds=60):
+    """Wait for a server this script started; stop it if it never answers."""
+    try:
+        wait(url, seconds)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+
+
 def request(url, query, conn=None):
     parts = urlsplit(url)
     own = conn is None
@@ -119,7 +129,7 @@ def start_iccs():
                              "--max-rows", "100000"] + os.environ.get("ICCS_BENCH_SERVE_ARGS", "").split(), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
-    wait(url)
+    started(proc, url)
     return proc, url
 
 
@@ -135,7 +145,7 @@ def start_oxigraph():
     proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
-    wait(url)
+    started(proc, url)
     push(f"http://127.0.0.1:{port}/store")
     return proc, url
 
@@ -152,7 +162,7 @@ def start_rdflib_endpoint():
     proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)] + ontology_files(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"  # its CLI serves the endpoint at /
-    wait(url, 120)
+    started(proc, url, 120)
     return proc, url
 
 
