@@ -209,7 +209,7 @@ def main():
         print(f"{'server':15} {'query':10} {'clients':>7} {'req/s':>9} {'median ms':>10} {'p95 ms':>8} {'errors':>6}")
         for kind, text in QUERIES.items():
             for clients in args.clients:
-                for name, url in servers.items():
+                for url in servers.values():
                     measure(url, text, 1, 0.3, 200, expected[kind])  # warm up
                 # the servers take turns, round after round, so that a burst of load on the
                 # machine does not fall on one of them only; the median round counts

@@ -134,7 +134,7 @@ def _compile_errata(graph, code_of):
     ICCS, DCT = _ns()["iccs"], _ns()["dcterms"]
     out = []
     for node in graph.subjects(RDF.type, ICCS.Erratum):
-        def value(prop):
+        def value(prop, node=node):
             v = graph.value(node, prop)
             return "" if v is None else str(v)
 

@@ -1,13 +1,13 @@
 """The graph is built from the curated tables, reproducibly; each erratum is one the shapes see."""
 import re
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
+import build_graph
 import pytest
 from conftest import ROOT, read_csv
 
-import build_graph
 from iccs.check import validate
 from iccs.resources import ontology_files
 

@@ -12,7 +12,6 @@ import re
 import sys
 
 import pytest
-
 from conftest import ROOT, read_csv, reference_pages
 
 STRUCTURE_PAGES = range(25, 34)  # 1-based PDF pages

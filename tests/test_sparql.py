@@ -133,8 +133,8 @@ def test_parity_with_rdflib(shipped_graph, text):
 
 
 def test_parity_ask_and_construct(shipped_graph):
-    from rdflib.compare import isomorphic
     from rdflib import Graph
+    from rdflib.compare import isomorphic
 
     from iccs.sparql import PREFIXES
 

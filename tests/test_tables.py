@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import read_csv
-from rdflib import Literal, RDF, RDFS, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from iccs import namespaces as ns
 from iccs.cli import cli

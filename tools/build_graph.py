@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
+from build_themes import build_themes  # noqa: E402
 from rdflib import Literal, URIRef  # noqa: E402
 from rdflib.namespace import OWL, RDF, RDFS, XSD  # noqa: E402
 
 from iccs import namespaces as ns  # noqa: E402
 from iccs.files import write_atomic  # noqa: E402
 from iccs.graph import new_graph  # noqa: E402
-from build_themes import build_themes  # noqa: E402
 
 N = ns.rdflib_namespaces()
 SKOS, XKOS, DCT, ICCS, PROV, DCAT = (N[k] for k in ("skos", "xkos", "dcterms", "iccs", "prov", "dcat"))

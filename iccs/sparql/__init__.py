@@ -12,7 +12,7 @@ pushing the graph into an external store.
 
 The engine is Oxigraph (``pyoxigraph``), imported only when a query runs.
 """
-from .engine import Engine, PREFIXES, query
+from .engine import PREFIXES, Engine, query
 from .named import NamedQuery, named_queries, named_query
 from .results import Result
 from .terms import parse_param, parse_params

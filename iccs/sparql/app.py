@@ -24,7 +24,7 @@ class App:
         """Import and build what answers need, before the workers are forked."""
         from . import pages  # noqa: F401
 
-        self.classification
+        self.classification  # noqa: B018 (a property that loads the classification once)
         for fmt in ("json", "xml", "csv", "tsv"):
             self.engine.query("ASK {}").serialize(fmt)
         for fmt in ("ttl", "nt", "jsonld", "rdfxml"):

@@ -56,9 +56,9 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
 
     Exit code 0 with an answer (even an empty one), 2 for a malformed query or unreadable input.
     """
+    from .. import render
     from . import named_queries
     from . import query as run_query
-    from .. import render
 
     if list_:
         rows = [q.to_dict() for q in named_queries().values()]

@@ -247,7 +247,7 @@ def extract_table1(lang="en"):
                     if s["top"] - 1 < (r["top"] + r["bottom"]) / 2 < s["bottom"] + 1:
                         raise SystemExit(f"page {pno}: right cell in section banner")
             # --- category rows
-            for li, lc in enumerate(left):
+            for lc in left:
                 row_top, row_bot = lc["top"], lc["bottom"]
                 lchars = [c for c in body_chars if inside(c, 88, 414.6, row_top - 0.5, row_bot + 0.5)]
                 code_chars = [c for c in lchars if "Bold" in c["fontname"] and c["size"] > 16]
@@ -379,8 +379,6 @@ def parse_footnotes(chars, H, pno):
         for n in nums:
             if n["x0"] >= 95 and -1 <= ln.base - n["base"] <= 4.5:
                 raise SystemExit(f"page {pno}: marker {n['number']} inside footnote text")
-        bold_start = "Bold" in ln.chars[0]["fontname"] or any(
-            "Bold" in c["fontname"] for c in ln.chars[:2] if c["text"].strip())
         indented = ln.x0 > 93 or "Bold" in ln.chars[0]["fontname"]
         m = re.match(r"^(\d{2,3}) ", ln.text)
         if num is None and m and ln.x0 < 93 and out and int(m.group(1)) == int(out[-1]["number"]) + 1:

@@ -488,7 +488,7 @@ def main():
         else:
             te, ts = hom_fn[("en", m)], hom_fn[("es", m)]
         rows.append([m, m, table, key, te, ts])
-    all_notes = set(fn2["en"]) | {k for (l, k) in hom_fn if l == "en"}
+    all_notes = set(fn2["en"]) | {k for (lang, k) in hom_fn if lang == "en"}
     missing = sorted(all_notes - done, key=int)
     assert not missing, f"footnotes without a marker in the tables: {missing}"
     write_csv("footnotes-tables.csv", ["number_en", "number_es", "table", "key", "text_en", "text_es"], rows)
