@@ -189,10 +189,11 @@ def test_windows_1252_with_blank_lines_keeps_row_numbers(tmp_path, validator):
     assert ("KnownCategory", 5) in {(f.code, f.row) for f in found}  # row 4 moved down by the blank line
 
 
-def test_bom_and_semicolons(tmp_path, validator):
-    text = "\ufeff" + "\n".join(r.replace(",", ";") for r in
-                                (FIXTURES / "sdmx1_hierarchy.csv").read_text().splitlines())
-    (tmp_path / "bom.csv").write_text(text, encoding="utf-8")
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_bom_and_semicolons(tmp_path, validator, newline):
+    text = "\ufeff" + newline.join(r.replace(",", ";") for r in
+                                  (FIXTURES / "sdmx1_hierarchy.csv").read_text().splitlines())
+    (tmp_path / "bom.csv").write_bytes(text.encode("utf-8"))
     found = rule_findings(validator.file(tmp_path / "bom.csv")[0])
     assert {(f.code, f.row) for f in found} == {("ParentSum", 2), ("ParentSum", 6)}
 
@@ -203,6 +204,8 @@ def test_bom_and_semicolons(tmp_path, validator):
     (b"DATAFLOW,iccs,geo,OBS_VALUE\n", "no period column"),
     (b"DATAFLOW,iccs,geo,TIME_PERIOD,OBS_VALUE\n", "no rows under the header"),
     (b"Iso3_code,Country,Category,Year,VALUE\nALB,Albania,Theft,2019,1\n", "needs a column 'Indicator'"),
+    (b"DATAFLOW,iccs,geo,TIME_PERIOD,OBS_VALUE,unit\nX,ICCS0101,AL,2019,5,NR\n"
+     b"X,ICCS0101,AT,2019,5,Rate per 100,000\n", "line 3: 7 cells where the header has 6"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, validator, content, message):
     path = tmp_path / "bad.csv"
@@ -210,6 +213,16 @@ def test_bad_input_is_one_clear_error(tmp_path, validator, content, message):
     with pytest.raises(InputError) as e:
         validator.file(path)
     assert message in str(e.value) and str(path) in str(e.value)
+
+
+def test_progress_is_reported_and_nothing_printed(capsys):
+    from iccs.validation import validate
+
+    calls = []
+    validate([FIXTURES / "sdmx1_clean.csv"], only=["KnownArea", "ParentSum"],
+             progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert capsys.readouterr() == ("", "")
 
 
 def test_a_folder_and_a_too_large_file(tmp_path, validator):

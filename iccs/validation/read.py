@@ -7,6 +7,7 @@ CSV whose lines are one row each is then read by DuckDB directly (the fast path)
 temporary UTF-8 copy first, so that row numbers are always those of the file.
 """
 import os
+import re
 import tempfile
 
 from ..errors import InputError
@@ -59,10 +60,12 @@ def read(con, path, resolver, max_bytes=MAX_BYTES):
     return sub
 
 
-def _load_raw(con, sub):
+def _load_raw(con, sub, careful=False):
+    import duckdb
+
     table, path = sub.table, sub.path
     names = {f"c{i}": "VARCHAR" for i in range(len(sub.columns))}
-    if table.encoding in ("utf-8", "utf-8-sig") and _one_row_per_line(path, table):
+    if not careful and table.encoding in ("utf-8", "utf-8-sig") and _one_row_per_line(path, table):
         source = path
         offset = table.header_line + 1
     else:
@@ -75,11 +78,24 @@ def _load_raw(con, sub):
     # written into the SQL (a prepared read_csv is slower).
     fast = offset is not None
     columns = names if fast else dict(names, line="BIGINT")
-    con.execute(f"CREATE TABLE raw_t AS SELECT * FROM read_csv({_sql(source)}, "
-                f"delim={_sql(table.delimiter if fast else ',')}, header=true, "
-                f"skip={table.header_line - 1 if fast else 0}, quote='\"', escape='\"', "
-                f"columns={{{', '.join(f'{_sql(k)}: {_sql(v)}' for k, v in columns.items())}}}, "
-                "null_padding=true, strict_mode=false, auto_detect=false)")
+    query = (f"CREATE TABLE raw_t AS SELECT * FROM read_csv({_sql(source)}, "
+             f"delim={_sql(table.delimiter if fast else ',')}, header=true, "
+             f"skip={table.header_line - 1 if fast else 0}, quote='\"', escape='\"', "
+             f"columns={{{', '.join(f'{_sql(k)}: {_sql(v)}' for k, v in columns.items())}}}, "
+             f"null_padding=true, strict_mode={'true' if fast else 'false'}, auto_detect=false)")
+    try:
+        con.execute(query)
+    except duckdb.Error as e:
+        if not fast:
+            os.unlink(source)
+            raise InputError(f"not a readable table: {' '.join(str(e).split())[:200]}", file=path) from None
+        found = re.search(r"CSV Error on Line: (\d+).*Expected Number of Columns: (\d+) Found: (\d+)",
+                          str(e), re.DOTALL)
+        if found:
+            line, wanted, got = (int(g) for g in found.groups())
+            raise InputError(f"{got} cells where the header has {wanted} (a value holding the "
+                             "separator without quotes?)", file=path, row=line) from None
+        return _load_raw(con, sub, careful=True)  # anything else: through the table reader
     line = "line" if offset is None else f"rowid + {offset} AS line"
     cells = ", ".join(f"trim(coalesce({c}, '')) AS {c}" for c in names)
     con.execute(f"CREATE VIEW raw AS SELECT {line}, {cells} FROM raw_t")
