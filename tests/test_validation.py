@@ -215,13 +215,11 @@ def test_bad_input_is_one_clear_error(tmp_path, validator, content, message):
     assert message in str(e.value) and str(path) in str(e.value)
 
 
-def test_progress_is_reported_and_nothing_printed(capsys):
-    from iccs.validation import validate
-
+def test_progress_is_reported_and_nothing_printed(capsys, validator):
     calls = []
-    validate([FIXTURES / "sdmx1_clean.csv"], only=["KnownArea", "ParentSum"],
-             progress=lambda done, total: calls.append((done, total)))
-    assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    validator.file(FIXTURES / "sdmx2_tags.csv", progress=lambda done, total: calls.append((done, total)))
+    steps = 2 + len(validator.rule_ids)
+    assert calls[-1] == (steps, steps) and [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert capsys.readouterr() == ("", "")
 
 

@@ -44,11 +44,12 @@ QUERIES = {
         WITH r AS (SELECT line, slice_key, code, value, unit, decimals,
                           hash(slice_key, code) AS node FROM obs
                    WHERE value IS NOT NULL AND {_KNOWN}),
+        parents AS (SELECT node FROM r WHERE code IN (SELECT parent FROM ref_cat)),
         up AS (SELECT r.line, r.code, r.value, a.dist, hash(r.slice_key, a.ancestor) AS parent
                FROM r JOIN ref_anc a USING (code)),
         near AS (SELECT line, arg_min(parent, dist) AS parent, any_value(value) AS value,
                         any_value(code) AS code
-                 FROM up SEMI JOIN r ON r.node = up.parent GROUP BY line),
+                 FROM up SEMI JOIN parents ON parents.node = up.parent GROUP BY line),
         sums AS (SELECT parent, sum(value) AS s, count(*) AS n FROM near GROUP BY parent),
         bad AS (SELECT r.line, r.node, r.value, s.s AS sum FROM r JOIN sums s ON s.parent = r.node
                 WHERE r.value + CASE WHEN r.unit = 'rate' THEN 0.5 * (s.n + 1) / pow(10, r.decimals)
