@@ -304,3 +304,34 @@ def test_vtl_ruleset_finds_the_same_breaks_in_vtlengine(report_of):
     ours = {("P" + dict(f.key)["iccs"][4:], dict(f.key)["geo"])
             for f in report_of("sdmx1_hierarchy.csv") if f.code == "ParentSum" and dict(f.key)["geo"] == "DE"}
     assert broken == ours == {("P02011", "DE")}
+
+
+def test_cube_structure_and_a_submission_as_a_cube(validator):
+    """ontology/cube/cube.ttl is a qb:DataStructureDefinition whose dimensions, measure and
+    attributes the observations of a submission use; it stays out of the shipped ICCS graph."""
+    import duckdb
+    from rdflib import Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    from iccs.graph import load_graph
+    from iccs.resources import ontology_files
+    from iccs.validation import cube, engine, read
+
+    QB = Namespace(cube.QB)
+    dsd_graph = load_graph([Path(__file__).parent.parent / "ontology" / "cube" / "cube.ttl"])
+    (dsd,) = dsd_graph.subjects(RDF.type, QB.DataStructureDefinition)
+    components = {p: {o for c in dsd_graph.objects(dsd, QB.component) for o in dsd_graph.objects(c, p)}
+                  for p in (QB.dimension, QB.measure, QB.attribute)}
+    assert len(components[QB.dimension]) == 8 and len(components[QB.attribute]) == 3
+    assert not any("cube" in f for f in ontology_files())
+
+    con = duckdb.connect()
+    engine.load_reference(con)
+    sub = read.read(con, FIXTURES / "sdmx1_clean.csv", validator.resolver)
+    g = cube.to_graph(con, sub)
+    observations = set(g.subjects(RDF.type, QB.Observation))
+    assert len(observations) == 10
+    used = {p for o in observations for p in g.predicates(o, None)}
+    assert components[QB.measure] <= used
+    assert {URIRef(cube.SDMX_DIMENSION + "refArea"), URIRef(cube.SDMX_DIMENSION + "refPeriod"),
+            URIRef("https://w3id.org/iccs/def#crimeCategory")} <= used & components[QB.dimension]
