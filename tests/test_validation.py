@@ -36,6 +36,10 @@ EXPECTED = [
     ("unodc_errors.csv", "SexSum", 5, {"Sex": "Total", "Category": "Intentional homicide"}),
     ("unodc_errors.csv", "StageOrder", 5, {"Indicator": "Persons convicted for intentional homicide"}),
     ("sdmx2_tags.csv", "TagValue", 4, {"Cy": "7", "REF_AREA": "XK"}),
+    # Eurostat's wide TSV: one observation per year column, the row is the line
+    ("eurostat_wide.tsv", "ParentSum", 2, {"iccs": "ICCS0501", "TIME_PERIOD": "2008"}),
+    ("eurostat_wide.tsv", "ValueNonNegative", 5, {"iccs": "ICCS0101", "TIME_PERIOD": "2010"}),
+    ("eurostat_wide.tsv", "ValueMissing", 5, {"iccs": "ICCS0101", "TIME_PERIOD": "2009"}),
 ]
 
 
@@ -99,7 +103,7 @@ def test_every_rule_is_a_shape_and_a_query():
 
 
 @pytest.mark.parametrize("name", ["sdmx1_errors.csv", "sdmx1_hierarchy.csv", "unodc_errors.csv",
-                                  "sdmx2_tags.csv", "unodc_clean.csv"])
+                                  "sdmx2_tags.csv", "unodc_clean.csv", "eurostat_wide.tsv"])
 def test_pyshacl_and_fast_engine_agree_rule_by_rule(report_of, name):
     fast, shacl = report_of(name), report_of(name, "shacl")
     key = lambda fs: sorted({(f.code, f.severity, f.row, f.key) for f in fs})  # noqa: E731

@@ -83,13 +83,14 @@ class Validator:
                 for i, rule_id in enumerate(self.rule_ids, start=3):
                     hits.update(engine.run(con, [rule_id]))
                     tick(i)
-                keys = _keys(con, sub, {h["line"] for rows in hits.values() for h in rows})
+                keys = _keys(con, sub, {h["id"] for rows in hits.values() for h in rows})
                 for rule_id, rows in hits.items():
                     r = rule(rule_id)
                     for h in rows:
+                        row, key = keys.get(h["id"], (0, None))
                         findings.append(Finding.at(
-                            rule_id, r.format(**h), key=keys.get(h["line"]), severity=r.severity,
-                            file=sub.path, row=h["line"], column=_column(sub, rule_id),
+                            rule_id, r.format(**h), key=key, severity=r.severity,
+                            file=sub.path, row=row, column=_column(sub, rule_id),
                             value=_value(h.get("value"))))
             stats = {"rows": sub.rows, "observations": sub.observations, "deleted": sub.deleted,
                      "layout": sub.layout.name, "seconds": round(time.perf_counter() - started, 3)}
@@ -98,16 +99,16 @@ class Validator:
             con.close()
 
     def _shacl(self, con, sub):
-        from .cube import line_of, shacl_findings
+        from .cube import id_of, shacl_findings
 
         out = []
         raw = shacl_findings(con, sub, self.rule_ids)
-        keys = _keys(con, sub, {line_of(f.focus) for f in raw})
+        keys = _keys(con, sub, {id_of(f.focus) for f in raw})
         for f in raw:
-            line = line_of(f.focus)
-            value = "" if line_of(f.value) else f.value  # no sh:value: pySHACL gives the focus
-            out.append(Finding.at(f.code, f.message, key=keys.get(line), severity=f.severity,
-                                  file=sub.path, row=line, column=_column(sub, f.code),
+            row, key = keys.get(id_of(f.focus), (0, None))
+            value = "" if id_of(f.value) else f.value  # no sh:value: pySHACL gives the focus
+            out.append(Finding.at(f.code, f.message, key=key, severity=f.severity,
+                                  file=sub.path, row=row, column=_column(sub, f.code),
                                   value=value))
         return out
 
@@ -128,17 +129,18 @@ def _value(value):
     return "" if value is None else _text(value)
 
 
-def _keys(con, sub, lines):
-    """``{line: key dict}`` for the rows with findings."""
-    if not lines:
+def _keys(con, sub, ids):
+    """``{observation id: (line, key dict)}`` for the observations with findings."""
+    if not ids:
         return {}
     from .engine import _table
 
     con.execute("DROP TABLE IF EXISTS wanted")
-    _table(con, "wanted", line=sorted(lines))
-    cursor = con.execute("SELECT raw.* FROM raw SEMI JOIN wanted USING (line)")
+    _table(con, "wanted", id=sorted(ids))
+    cursor = con.execute("SELECT raw.* FROM raw SEMI JOIN wanted USING (id)")
     names = [d[0] for d in cursor.description]
-    return {row["line"]: sub.key_of(row) for row in (dict(zip(names, v)) for v in cursor.fetchall())}
+    return {row["id"]: (row["line"], sub.key_of(row))
+            for row in (dict(zip(names, v)) for v in cursor.fetchall())}
 
 
 def validate(files, only=None, engine="fast", progress=None, max_bytes=None):

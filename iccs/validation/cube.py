@@ -8,6 +8,8 @@ import contextlib
 import os
 from decimal import Decimal, InvalidOperation
 
+from .read import WIDE
+
 QB = "http://purl.org/linked-data/cube#"
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
 SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
@@ -20,14 +22,22 @@ def dataset_iri(path):
     return "file://" + os.path.abspath(path)
 
 
-def observation_iri(path, line):
-    return f"{dataset_iri(path)}#row={line}"
+def observation_iri(path, line, obs_id=None):
+    """``#row=N`` (RFC 7111); ``#cell=N,C`` for an observation of a wide TSV (one per column)."""
+    if obs_id is None or obs_id == line:
+        return f"{dataset_iri(path)}#row={line}"
+    return f"{dataset_iri(path)}#cell={line},{obs_id - line * WIDE}"
 
 
-def line_of(focus):
-    """The row of a focus IRI (or of its shortened form), or 0."""
-    _, found, fragment = str(focus).strip("<>").rpartition("#row=")
-    return int(fragment) if found and fragment.isdigit() else 0
+def id_of(focus):
+    """The observation id of a focus IRI (or of its shortened form), or 0."""
+    text = str(focus).strip("<>")
+    _, found, fragment = text.rpartition("#row=")
+    if found:
+        return int(fragment) if fragment.isdigit() else 0
+    _, found, fragment = text.rpartition("#cell=")
+    line, _, column = fragment.partition(",")
+    return int(line) * WIDE + int(column) if found and line.isdigit() and column.isdigit() else 0
 
 
 def to_graph(con, sub):
@@ -47,11 +57,11 @@ def to_graph(con, sub):
     dataset = URIRef(dataset_iri(sub.path))
     g.add((dataset, RDF.type, URIRef(QB + "DataSet")))
     g.add((dataset, URIRef(QB + "structure"), V.crimeStatisticsStructure))
-    cursor = con.execute("SELECT * FROM obs ORDER BY line")
+    cursor = con.execute("SELECT * FROM obs ORDER BY id")
     names = [d[0] for d in cursor.description]
     for values in cursor.fetchall():
         o = dict(zip(names, values))
-        node = URIRef(observation_iri(sub.path, o["line"]))
+        node = URIRef(observation_iri(sub.path, o["line"], o["id"]))
         add = lambda p, v: g.add((node, p, v))  # noqa: E731
         add(RDF.type, URIRef(QB + "Observation"))
         add(URIRef(QB + "dataSet"), dataset)
@@ -84,9 +94,10 @@ def to_graph(con, sub):
         for key, prop in (("slice_key", V.sliceKey), ("sex_key", V.sexSliceKey),
                           ("stage_key", V.stageSliceKey), ("series_key", V.seriesKey)):
             add(prop, Literal(o[key]))
-    for line, tag, value, _column in con.execute("SELECT * FROM tags SEMI JOIN obs USING (line)").fetchall():
+    for obs_id, line, tag, value in con.execute(
+            "SELECT t.id, o.line, t.tag, t.value FROM tags t JOIN obs o USING (id)").fetchall():
         tv = BNode()
-        g.add((URIRef(observation_iri(sub.path, line)), V.tagValue, tv))
+        g.add((URIRef(observation_iri(sub.path, line, obs_id)), V.tagValue, tv))
         g.add((tv, V.tag, URIRef(ns.EDITION + "tag/" + tag)))
         g.add((tv, SKOS.notation, Literal(value)))
         g.add((tv, RDFS.label, Literal(tag)))

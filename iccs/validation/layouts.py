@@ -50,8 +50,33 @@ class Layout:
     dimension_column: str = ""                  # UNODC "Dimension": what the Category column holds
 
 
+class _Long:
+    """The columns a wide Eurostat TSV download has once each year is a row of its own."""
+
+    def __init__(self, table, columns):
+        self.path, self.header_line, self.columns = table.path, table.header_line, columns
+
+    def column(self, wanted):
+        return next((c for c in self.columns if _key(c) == _key(wanted)), None)
+
+
+def wide_columns(table):
+    """For Eurostat's TSV download (``freq,iccs,unit,geo\\TIME_PERIOD`` then a column per year):
+    its dimensions, the period's name and ``OBS_VALUE``; else None."""
+    first = table.columns[0] if table.columns else ""
+    if "\\" not in first or "," not in first:
+        return None
+    dims, period = first.split("\\", 1)
+    return [d.strip() for d in dims.split(",")] + [period.strip() or "TIME_PERIOD", "OBS_VALUE"]
+
+
 def detect(table, tag_acronyms=()):
     """The layout of a :class:`iccs.tables.Table`; InputError when it is none we read."""
+    long = wide_columns(table)
+    if long:
+        layout = detect(_Long(table, long), tag_acronyms)
+        layout.name = "eurostat-tsv"
+        return layout
     keys = {_key(c): c for c in table.columns}
     if "obsvalue" in keys:
         name = "sdmx-csv-2" if "structure" in keys else "sdmx-csv-1"

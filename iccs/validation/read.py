@@ -16,6 +16,7 @@ from . import layouts
 from .engine import _table
 
 MAX_BYTES = 1 << 30  # 1 GiB
+WIDE = 10000  # a wide TSV's observation id: line × WIDE + column
 SEP = "\x1f"
 _MISSING = ("", ":", "..", "...")
 _STAGES = (("suspect", "suspected"), ("arrest", "suspected"), ("per_susp", "suspected"),
@@ -50,8 +51,11 @@ def read(con, path, resolver, max_bytes=MAX_BYTES):
         raise InputError(f"file is {os.path.getsize(path) / 2**30:.1f} GiB, over the limit of "
                          f"{max_bytes / 2**30:.1f} GiB (split it by year or area)", file=path)
     table = read_table(path, header_hint=layouts.HEADER_HINT)
+    table = _tab_separated(table)
     layout = layouts.detect(table, tag_acronyms=resolver.tag_acronyms)
     sub = Submission(path, table, layout)
+    if layout.name == "eurostat-tsv":
+        sub.columns = layouts.wide_columns(table)
     _load_raw(con, sub)
     sub.rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     if not sub.rows:
@@ -60,12 +64,27 @@ def read(con, path, resolver, max_bytes=MAX_BYTES):
     return sub
 
 
+def _tab_separated(table):
+    """Eurostat's TSV download has commas inside its first column (``freq,iccs,unit,geo\\TIME_PERIOD``)
+    as many as tabs between the others, and the table reader may take ',' for its separator."""
+    from ..tables import Table
+
+    if table.delimiter == "\t" or table.sheet is not None:
+        return table
+    header = table.delimiter.join(table.columns)
+    if "\\" in header and "\t" in header:
+        columns = [c.strip() for c in header.split("\t")]
+        return Table(table.path, columns, table.encoding, "\t", table.header_line)
+    return table
+
+
 def _load_raw(con, sub, careful=False):
     import duckdb
 
     table, path = sub.table, sub.path
     names = {f"c{i}": "VARCHAR" for i in range(len(sub.columns))}
-    if not careful and table.encoding in ("utf-8", "utf-8-sig") and _one_row_per_line(path, table):
+    if not careful and sub.layout.name != "eurostat-tsv" and table.encoding in ("utf-8", "utf-8-sig") \
+            and _one_row_per_line(path, table):
         source = path
         offset = table.header_line + 1
     else:
@@ -77,7 +96,7 @@ def _load_raw(con, sub, careful=False):
     # default), so the n-th row of the table (rowid n - 1) is on line header + n. The options are
     # written into the SQL (a prepared read_csv is slower).
     fast = offset is not None
-    columns = names if fast else dict(names, line="BIGINT")
+    columns = names if fast else dict(names, id="BIGINT", line="BIGINT")
     query = (f"CREATE TABLE raw_t AS SELECT * FROM read_csv({_sql(source)}, "
              f"delim={_sql(table.delimiter if fast else ',')}, header=true, "
              f"skip={table.header_line - 1 if fast else 0}, quote='\"', escape='\"', "
@@ -96,7 +115,7 @@ def _load_raw(con, sub, careful=False):
             raise InputError(f"{got} cells where the header has {wanted} (a value holding the "
                              "separator without quotes?)", file=path, row=line) from None
         return _load_raw(con, sub, careful=True)  # anything else: through the table reader
-    line = "line" if offset is None else f"rowid + {offset} AS line"
+    line = "id, line" if offset is None else f"rowid + {offset} AS id, rowid + {offset} AS line"
     cells = ", ".join(f"trim(coalesce({c}, '')) AS {c}" for c in names)
     con.execute(f"CREATE VIEW raw AS SELECT {line}, {cells} FROM raw_t")
     if offset is None:
@@ -154,9 +173,17 @@ def _transcode(sub):
     fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="iccs-validate-")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow([f"c{i}" for i in range(len(sub.columns))] + ["line"])
+        writer.writerow([f"c{i}" for i in range(len(sub.columns))] + ["id", "line"])
+        if sub.layout.name == "eurostat-tsv":  # one row per year: id = line × 10000 + column
+            first, years = sub.table.columns[0], sub.table.columns[1:]
+            for row in sub.table:
+                dims = [d.strip() for d in row[first].split(",")]
+                for column, year in enumerate(years, start=2):
+                    writer.writerow(dims + [year.strip(), row.get(year, "")]
+                                    + [row.line * WIDE + column, row.line])
+            return tmp
         for row in sub.table:
-            writer.writerow([row.get(c, "") for c in sub.columns] + [row.line])
+            writer.writerow([row.get(c, "") for c in sub.columns] + [row.line, row.line])
     return tmp
 
 
@@ -209,7 +236,7 @@ def _normalise(con, sub, resolver):
     con.execute(f"""
         CREATE OR REPLACE TABLE obs AS
         WITH base AS (
-          SELECT r.line, {cell('area')} AS area, {cell('period')} AS period,
+          SELECT r.id, r.line, {cell('area')} AS area, {cell('period')} AS period,
                  {cell('category')} AS cat_text, m.kind, m.code,
                  {cell('indicator')} AS indicator, s.stage, s.stage_rank,
                  CASE WHEN {sex_cell} IN ('T', '_T', 'TOTAL', 'BOTH SEXES', 'ALL', '') THEN 'T'
@@ -248,11 +275,11 @@ def _normalise(con, sub, resolver):
             f"decimal comma were read as numbers (the first: {reformatted[2]!r})", severity="info",
             file=sub.path, row=reformatted[1], column=roles["value"], value=reformatted[2]))
     if layout.tags:
-        parts = " UNION ALL ".join(f"SELECT line, '{t}' AS tag, {col(c)} AS value, '{c}' AS col FROM raw"
+        parts = " UNION ALL ".join(f"SELECT id, '{t}' AS tag, {col(c)} AS value, '{c}' AS col FROM raw"
                                    for c, t in layout.tags.items())
         con.execute(f"CREATE OR REPLACE TABLE tags AS {parts}")
     else:
-        con.execute("CREATE OR REPLACE TABLE tags (line BIGINT, tag VARCHAR, value VARCHAR, col VARCHAR)")
+        con.execute("CREATE OR REPLACE TABLE tags (id BIGINT, tag VARCHAR, value VARCHAR, col VARCHAR)")
 
 
 def _stage(indicator):
