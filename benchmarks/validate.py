@@ -125,7 +125,8 @@ from iccs.validation import validate
 report = validate([{path!r}], engine={engine!r})
 seconds = time.perf_counter() - started
 from collections import Counter
-print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime,
                   "observations": report.stats["observations"],
                   "by_rule": Counter(f.code for f in report.findings)}}))
 """
@@ -188,7 +189,8 @@ def main():
         r = runs[-1]
         print(f"\n{r['observations']:>9,} observations ({os.path.getsize(path) / 2**20:.0f} MiB): "
               f"iccs validate {med:.2f} s median of {args.repeat} "
-              f"({', '.join('%.2f' % x['seconds'] for x in runs)}), peak RSS {max(x['rss_mb'] for x in runs):.0f} MiB")
+              f"({', '.join('%.2f' % x['seconds'] for x in runs)}), CPU {statistics.median(x['cpu'] for x in runs):.2f} s "
+              f"(whole process), peak RSS {max(x['rss_mb'] for x in runs):.0f} MiB")
         print("  findings by rule:", dict(sorted(r["by_rule"].items())))
         missed = {k: v for k, v in injected.items() if r["by_rule"].get(k, 0) < v}
         print("  injected errors all found" if not missed else f"  MISSED injected: {missed}")
