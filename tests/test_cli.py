@@ -116,6 +116,7 @@ def test_export_round_trips(tmp_path, shipped_graph, fmt, parser):
     result = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0
     assert isomorphic(Graph().parse(out, format=parser), shipped_graph)
+    assert out.read_bytes().endswith(b"\n")  # a text file ends its last line
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
