@@ -180,3 +180,18 @@ def test_folds_needs_gold():
 def test_no_progress_bar_when_piped():
     result = run("map", "suggest", ENGLISH, "--top", "1")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize("text, said", [
+    ("national_code,rank,iccs_code,iccs_label,score,evidence\nE001,1,0101,x,high,\n",
+     "line 2, column score: score 'high' is not a number"),
+    ("national_code,rank,iccs_code,iccs_label,score\nE001,1,0101,x,0.5\n", "no column 'evidence'"),
+    ('[{"national_code": "E001",', "not valid JSON"),
+])
+def test_evaluate_reads_suggestions_with_the_review_reader(tmp_path, text, said):
+    """evaluate and review read suggestion files with one reader: the same strict errors."""
+    path = tmp_path / ("s.json" if text.startswith("[") else "s.csv")
+    path.write_text(text, encoding="utf-8")
+    result = run("map", "evaluate", ENGLISH, path)
+    assert result.exit_code == 2 and said in result.stderr and str(path) in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

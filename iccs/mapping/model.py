@@ -15,6 +15,7 @@
    and the same article add evidence for the codes they were given, and vote for the section
    and division those codes are in.
 """
+import heapq
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -90,6 +91,31 @@ def _weight(e):
     return e[0]
 
 
+def _weight_of_hit(hit):
+    return hit[1]
+
+
+def _tally(group):
+    """(codes counted, national code → its codes) of a group of accepted decisions."""
+    by_national = {}
+    for o, code in group:
+        by_national.setdefault(o.national_code, []).append(code)
+    return Counter(code for _, code in group), by_national
+
+
+def _without(tally, national_code):
+    """The codes counted in a group, less those of ``national_code`` (left out of its own evidence)."""
+    if tally is None:
+        return Counter()
+    counts, by_national = tally
+    own = by_national.get(national_code)
+    if not own:
+        return counts
+    counts = Counter(counts)
+    counts.subtract(own)
+    return Counter({code: n for code, n in counts.items() if n > 0})
+
+
 def own_scores(evidence, p):
     """code → its best pieces summed with falling weights; an exclusion item that names the
     offence (``iccs_evidence`` keeps no other) counts against the category excluding it."""
@@ -148,13 +174,17 @@ class Memory:
         self.decisions = list(decisions)  # (Offence, ICCS code)
         self.lang = lang
         self.index = Index([terms(o.label, lang) + terms(o.description, lang) for o, _ in self.decisions])
-        self.family, self.article = {}, {}
+        self.national = [o.national_code for o, _ in self.decisions]
+        family, article = {}, {}
         for o, code in self.decisions:
             if o.family:
-                self.family.setdefault(o.family.casefold(), []).append((o, code))
+                family.setdefault(o.family.casefold(), []).append((o, code))
             key = article_key(o.description, o.label)
             if key:
-                self.article.setdefault(key, []).append((o, code))
+                article.setdefault(key, []).append((o, code))
+        # the codes chosen in each family and article, counted once here, not for every offence
+        self.family = {k: _tally(group) for k, group in family.items()}
+        self.article = {k: _tally(group) for k, group in article.items()}
 
     def evidence(self, offence, p, exclude=None):
         """``(found, votes)``: code → list of evidence tuples (kind 'accepted'), and ICCS section and
@@ -172,22 +202,21 @@ class Memory:
 
         exclude = exclude or offence.national_code
         queries = parts(offence, self.lang, replace(p, family_weight=0.0))
-        hits = sorted(similarity(self.index, queries).items(), key=lambda kv: -kv[1])
-        hits = [(i, s) for i, s in hits if self.decisions[i][0].national_code != exclude][:p.neighbours]
+        national = self.national
+        hits = heapq.nlargest(p.neighbours, ((i, s) for i, s in similarity(self.index, queries).items()
+                                             if national[i] != exclude), key=_weight_of_hit)
         for i, s in hits:
             o, code = self.decisions[i]
             add(code, (p.accepted_weight * s, "accepted", o.label, self.lang, o.national_code))
             vote(code, p.tree_vote * s)
-        same = Counter(c for o, c in self.family.get(offence.family.casefold(), ())
-                       if o.national_code != exclude) if offence.family else Counter()
+        same = _without(self.family.get(offence.family.casefold()), exclude) if offence.family else Counter()
         size = sum(same.values())
         for code, count in same.items():
             add(code, (p.family_prior * count / size, "accepted",
                        f"{count} of {size} accepted offences of family '{offence.family}'", self.lang, None))
             vote(code, p.family_vote * count / size)
         key = article_key(offence.description, offence.label)
-        others = Counter(c for o, c in self.article.get(key, ()) if o.national_code != exclude) \
-            if key else Counter()
+        others = _without(self.article.get(key), exclude) if key else Counter()
         size = sum(others.values())
         for code, count in others.items():
             add(code, (p.article_weight * count / size, "accepted",
