@@ -13,10 +13,18 @@ the peak resident memory of the child. The aim of issue 7: 1,000 offences in <= 
 
     python benchmarks/mapping.py [--rows 1000] [--repeat 5]
     python benchmarks/mapping.py --quality     # the evaluation figures and the ablation table
+    python benchmarks/mapping.py --experiments # the second pass: ideas tried, none kept (docs/mapping.md)
 
 ``--quality`` measures the suggestions instead, on the development set (Chile, Spanish: cold and
 10-fold warm) and the English check set of ``data/mapping``, with the whole method and with each
 kind of evidence or step taken out in turn (top-1 / top-5 / same section, in %).
+
+``--experiments`` measures, the same way, the ideas of the second pass at issue 7 that were tried
+and not kept (each patched in here, so the library stays as it is): a list-level IDF on the
+query, pseudo-relevance feedback, the offence's own name counted twice among accepted
+decisions, votes of accepted offences under the same law, reciprocal-rank fusion of the ICCS
+ranking with the accepted decisions' ranking, and a naive-Bayes section prior from the ICCS
+texts and the accepted decisions.
 """
 import argparse
 import csv
@@ -147,12 +155,199 @@ def quality():
         print(f"{name:45s} {fig(cold)}   {fig(warm)}   {fig(en)}", flush=True)
 
 
+def experiments():
+    """The second pass's ideas, each as a change patched over the method (see the module notes)."""
+    sys.path.insert(0, ROOT)
+    import collections
+    import math
+    from dataclasses import replace
+    from unittest import mock
+
+    import iccs
+    from iccs.mapping import calibrate, model, suggest, suggest_folds, text
+    from iccs.mapping import corpus as corpora
+    from iccs.mapping.bm25 import Index
+    from iccs.mapping.suggest import as_offence
+    from iccs.mapping.text import _LAW, terms
+
+    ranker = sys.modules["iccs.mapping.suggest"]
+    c = iccs.load()
+    plain = calibrate.Calibration((0.0, 1.0, 0.0, 0.0))  # ranks as the raw score does; no refit
+
+    def read(name):
+        with open(os.path.join(ROOT, "data", "mapping", name), encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    sets = {"es": read("chile-ine-dev.csv"), "en": read("english-check.csv")}
+    golds = {lang: {r["national_code"]: r["iccs"] for r in rows} for lang, rows in sets.items()}
+
+    def figures(ranked, gold):  # top-1, top-5, same section of code lists
+        n = len(ranked)
+        return (100 * sum(r[0] == gold[k] for k, r in ranked.items() if r) / n,
+                100 * sum(gold[k] in r[:5] for k, r in ranked.items()) / n,
+                100 * sum(r[0][:2] == gold[k][:2] for k, r in ranked.items() if r) / n)
+
+    def codes(offences):
+        return {o.national_code: [s.iccs_code for s in o.suggestions] for o in offences}
+
+    def both(lang, params=None, top=5, **kw):
+        rows, gold = sets[lang], golds[lang]
+        cold = codes(suggest(rows, lang=lang, classification=c, params=params, calibration=plain, top=top, **kw))
+        warm = codes(suggest_folds(rows, gold, folds=10, lang=lang, classification=c, params=params,
+                                   calibration=plain, top=top, **kw))
+        return cold, warm
+
+    def show(name, results):
+        cells = []
+        for lang in ("es", "en"):
+            cold, warm = results[lang]
+            cells += [" ".join(f"{x:5.1f}" for x in figures(r, golds[lang])) for r in (cold, warm)]
+        print(f"{name:50s} " + "   ".join(cells), flush=True)
+
+    print(f"{'':50s} {'Chile cold':17s}   {'Chile warm':17s}   {'English cold':17s}   {'English warm':17s}")
+    show("method as shipped", {lang: both(lang) for lang in sets})
+
+    # 1. a list-level IDF: query words frequent in the list itself (INFRACCIÓN, LEY, OTROS) count less
+    parts = model.parts
+    damp = {}
+
+    def damped(offence, lang, p):
+        return [({t: n * damp.get(t, 1.0) for t, n in q.items()}, w) for q, w in parts(offence, lang, p)]
+
+    for lang, rows in sets.items():
+        df = collections.Counter(t for r in rows for t in set(terms(r["label"], lang) + terms(r["description"], lang)))
+        damp.update({t: 1 / (1 + 5 * d / len(rows)) for t, d in df.items()})
+    with mock.patch.object(model, "parts", damped), mock.patch.object(ranker, "parts", damped):
+        show("+ list-level IDF on the query (1/(1+5 df/N))", {lang: both(lang) for lang in sets})
+
+    # 2. pseudo-relevance feedback: the words of the 5 best ICCS pieces added to the query
+    evidence = model.iccs_evidence
+
+    def feedback(corpus, queries, p):
+        hits = sorted(model.similarity(corpus.index, queries).items(), key=lambda kv: -kv[1]) if queries else []
+        more = collections.Counter(t for i, _ in [h for h in hits if corpus.pieces[h[0]][1] != "exclusion"][:5]
+                                   for t in terms(corpus.pieces[i][3], corpus.lang))
+        return evidence(corpus, list(queries) + ([(dict(more), 0.3)] if more else []), p)
+
+    with mock.patch.object(ranker, "iccs_evidence", feedback):
+        show("+ pseudo-relevance feedback (5 pieces, 0.3)", {lang: both(lang) for lang in sets})
+
+    # 3. accepted offences indexed with their name counted twice
+    init = model.Memory.__init__
+
+    def named_twice(self, decisions, lang):
+        init(self, decisions, lang)
+        self.index = Index([terms(o.label, lang) * 2 + terms(o.description, lang) for o, _ in self.decisions])
+
+    with mock.patch.object(model.Memory, "__init__", named_twice):
+        show("+ accepted offences: name counted twice", {lang: both(lang) for lang in sets})
+
+    # 4. accepted offences under the same law (not the penal code) vote for section and division
+    remember = model.Memory.evidence
+
+    def law(o):
+        m = _LAW.search(o.description or "") or _LAW.search(o.label or "")
+        return m.group(1).replace(".", "") if m else ""
+
+    def with_law(self, offence, p, exclude=None):
+        found, votes = remember(self, offence, p, exclude)
+        key, exclude = law(offence), exclude or offence.national_code
+        same = collections.Counter(code for o, code in self.decisions
+                                   if key and o.national_code != exclude and law(o) == key)
+        for code, n in same.items():
+            for prefix in {code[:2], code[:4]}:
+                votes[prefix] = votes.get(prefix, 0.0) + 0.3 * n / sum(same.values())
+        return found, votes
+
+    with mock.patch.object(model.Memory, "evidence", with_law):
+        show("+ same-law votes for section/division (0.3)", {lang: both(lang) for lang in sets})
+
+    # 5. word pairs: each pair of adjacent terms indexed and asked as a term of its own
+    words = text.terms
+
+    def pairs(t, lang, boilerplate=True):
+        ts = words(t, lang, boilerplate)
+        return ts + [a + "_" + b for a, b in zip(ts, ts[1:])]
+
+    with mock.patch.object(model, "terms", pairs), mock.patch.object(corpora, "terms", pairs), \
+            mock.patch.object(ranker, "terms", pairs), mock.patch.object(corpora, "load", corpora.build):
+        show("+ word pairs (adjacent terms) in index and query", {lang: both(lang) for lang in sets})
+
+    # 6. the head of the offence's name: its first term counts 1.5 times
+    def headed(offence, lang, p):
+        out = parts(offence, lang, p)
+        first = terms(offence.label, lang)[:1]
+        if out and first:
+            q, w = out[0]
+            out[0] = ({t: n * (1.5 if t == first[0] else 1.0) for t, n in q.items()}, w)
+        return out
+
+    with mock.patch.object(model, "parts", headed), mock.patch.object(ranker, "parts", headed):
+        show("+ first word of the name x1.5", {lang: both(lang) for lang in sets})
+
+    # 7. reciprocal-rank fusion of three rankings: the whole method, the ICCS texts alone (cold),
+    #    the accepted decisions alone
+    memory_only = replace(model.Params(), kinds=tuple((k, 0.0) for k, _ in model.Params().kinds), context=0.0)
+    fused, prior = {}, {}
+    for lang, rows in sets.items():
+        gold = golds[lang]
+        cold, warm = both(lang, top=15)
+        alone = codes(suggest_folds(rows, gold, folds=10, lang=lang, classification=c, params=memory_only,
+                                    calibration=plain, adapt=False, top=15))
+        out = {}
+        for k in warm:
+            score = collections.Counter()
+            for ranking, w in ((warm[k], 1.0), (cold[k], 0.5), (alone[k], 0.5)):
+                for r, code in enumerate(ranking, start=1):
+                    score[code] += w / (1 + r)
+            out[k] = [code for code, _ in score.most_common()]
+        fused[lang] = (cold, out)
+        n = len(warm)
+        print(f"  {lang}: the gold code given to another offence of the set {100 * sum(sum(v == g for v in gold.values()) > 1 for g in gold.values()) / n:.1f}%; "
+              f"first in the ICCS or the accepted ranking (an oracle choosing) "
+              f"{100 * sum(gold[k] in (cold[k][:1] + alone[k][:1]) for k in warm) / n:.1f}%; "
+              f"in the first 10 of either {100 * sum(gold[k] in cold[k][:10] + alone[k][:10] for k in warm) / n:.1f}%")
+
+        # 8. naive Bayes over sections (ICCS pieces and the other folds' offences as training text)
+        corpus = corpora.load(c, lang)
+        base = collections.defaultdict(collections.Counter)
+        for code, _, _, piece, _ in corpus.pieces:
+            base[code[:2]].update(terms(piece, lang))
+        offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
+        ranked = {}
+        for f in range(10):
+            counts = {s: collections.Counter(n) for s, n in base.items()}
+            for i, o in enumerate(offences):
+                if i % 10 != f:
+                    counts[gold[o.national_code][:2]].update(terms(o.label, lang) + terms(o.description, lang))
+            vocab = set().union(*counts.values())
+            total = {s: sum(n.values()) for s, n in counts.items()}
+            for i, o in enumerate(offences):
+                if i % 10 != f:
+                    continue
+                q = [t for t in terms(o.label, lang) + terms(o.description, lang) + terms(o.family, lang) if t in vocab]
+                log = {s: sum(math.log((counts[s][t] + 1) / (total[s] + len(vocab))) for t in q) for s in counts}
+                top = max(log.values())
+                z = sum(math.exp(v - top) for v in log.values())
+                post = {s: math.exp(v - top) / z for s, v in log.items()}
+                rank = {code: r for r, code in enumerate(warm[o.national_code])}
+                ranked[o.national_code] = sorted(warm[o.national_code],
+                                                 key=lambda code: rank[code] - 3 * post.get(code[:2], 0.0))
+        prior[lang] = (cold, ranked)
+    show("reciprocal-rank fusion (whole 1, ICCS .5, acc. .5)", fused)
+    show("+ naive-Bayes section prior (warm only)", prior)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--quality", action="store_true", help="evaluation figures and ablation instead")
+    ap.add_argument("--experiments", action="store_true", help="the second pass's ideas, measured")
     args = ap.parse_args()
+    if args.experiments:
+        experiments()
+        return
     if args.quality:
         quality()
         return
