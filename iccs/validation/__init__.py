@@ -136,8 +136,15 @@ def _keys(con, sub, ids):
     from .engine import _table
 
     con.execute("DROP TABLE IF EXISTS wanted")
-    _table(con, "wanted", id=sorted(ids))
-    cursor = con.execute("SELECT raw.* FROM raw SEMI JOIN wanted USING (id)")
+    if sub.offset is not None and len(ids) <= 20000:
+        # rows read by DuckDB directly: fetch them by rowid (a point look-up, not a scan)
+        rowids = ", ".join(str(i - sub.offset) for i in sorted(ids))
+        cells = ", ".join(f"trim(coalesce(c{i}, '')) AS c{i}" for i in range(len(sub.columns)))
+        cursor = con.execute(f"SELECT rowid + {sub.offset} AS id, rowid + {sub.offset} AS line, "
+                             f"{cells} FROM raw_t WHERE rowid IN ({rowids})")
+    else:
+        _table(con, "wanted", id=sorted(ids))
+        cursor = con.execute("SELECT raw.* FROM raw SEMI JOIN wanted USING (id)")
     names = [d[0] for d in cursor.description]
     return {row["id"]: (row["line"], sub.key_of(row))
             for row in (dict(zip(names, v)) for v in cursor.fetchall())}

@@ -33,6 +33,7 @@ class Submission:
         self.columns = list(table.columns)
         self.findings = []
         self.rows = self.observations = self.deleted = 0
+        self.offset = None  # line of the first row when DuckDB read the file itself (id = rowid + offset)
 
     def col(self, column):
         return f"c{self.columns.index(column)}"
@@ -115,6 +116,7 @@ def _load_raw(con, sub, careful=False):
             raise InputError(f"{got} cells where the header has {wanted} (a value holding the "
                              "separator without quotes?)", file=path, row=line) from None
         return _load_raw(con, sub, careful=True)  # anything else: through the table reader
+    sub.offset = offset
     line = "id, line" if offset is None else f"rowid + {offset} AS id, rowid + {offset} AS line"
     cells = ", ".join(f"trim(coalesce({c}, '')) AS {c}" for c in names)
     con.execute(f"CREATE VIEW raw AS SELECT {line}, {cells} FROM raw_t")
