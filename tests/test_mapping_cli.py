@@ -195,3 +195,14 @@ def test_evaluate_reads_suggestions_with_the_review_reader(tmp_path, text, said)
     result = run("map", "evaluate", ENGLISH, path)
     assert result.exit_code == 2 and said in result.stderr and str(path) in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_title_above_the_header_is_skipped(tmp_path, example_csv):
+    """A national list exported with a title and a blank line above its header (as spreadsheets
+    are) reads as the plain list."""
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Catalogue of offences, 2026 edition\n\n" + EXAMPLE.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    result = run("map", "suggest", titled, "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    assert parse(result.stdout) == parse(example_csv)

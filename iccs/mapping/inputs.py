@@ -51,9 +51,10 @@ def _pick(table, given, *defaults, required=True, what="column"):
 def read_offences(path, code_col=None, label_col=None, description_col=None, family_col=None):
     """The offences of a national list, in file order. Columns ``code`` and ``label`` (or
     ``national_code``/``national_label``) unless named; ``description`` and ``family`` when
-    present or named."""
+    present or named. Title lines above the header (a spreadsheet's preamble) are skipped: the
+    header is the first line naming the code column."""
     _check_size(path)
-    table = read_table(path)
+    table = read_table(path, header_hint=(code_col,) if code_col else ("code", "national_code"))
     code = _pick(table, code_col, "code", "national_code", what="code")
     label = _pick(table, label_col, "label", "national_label", what="label")
     description = _pick(table, description_col, "description", required=False, what="description")
@@ -96,7 +97,7 @@ def read_decisions(path, classification, codes_col="iccs_code"):
     """Rows of a correspondence table: dicts with national_code, iccs_code, label, description,
     family (empty when the table has no such column), line. Used for --accepted and gold tables."""
     _check_size(path)
-    table = read_table(path)
+    table = read_table(path, header_hint=("national_code", "code"))
     national = _pick(table, None, "national_code", "code", what="national_code")
     code = _pick(table, None, codes_col, "iccs_code", "iccs", what="iccs_code")
     label = _pick(table, None, "national_label", "label", required=False)
