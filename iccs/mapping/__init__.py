@@ -6,7 +6,9 @@
 - ``evaluate(gold, offences)``: top-1, top-K, same division and section, MRR, a confusion
   summary by section, precision against coverage (``evaluate.py``); ``suggest_folds`` for the
   warm setting without leaking answers (``folds.py``).
-- Reading the tables (``inputs.py``), the text normalisation and stemming (``text.py``), the ICCS
+- Reading the tables (``inputs.py``: the national list, accepted decisions, gold tables, and
+  suggestion files — the one reader of those, used by ``iccs map evaluate`` and
+  ``iccs map review`` alike), the text normalisation and stemming (``text.py``), the ICCS
   evidence and its BM25 index, cached (``corpus.py``, ``bm25.py``), score calibration
   (``calibrate.py``), the records (``types.py``), and the two commands (``cli.py``).
 
