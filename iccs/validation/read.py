@@ -91,6 +91,7 @@ def _load_raw(con, sub, careful=False):
     else:
         source = _transcode(sub)
         offset = None
+    con.execute("SET preserve_insertion_order = true")  # row n of raw_t is the file's row n
     con.execute("DROP VIEW IF EXISTS raw")
     con.execute("DROP TABLE IF EXISTS raw_t")
     # In file order: DuckDB keeps the order of a CSV scan (preserve_insertion_order, its
