@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -67,12 +66,14 @@ def generate(path, target, seed=1):
             male = rng.uniform(0.6, 0.9)
             base = {}
 
-            def fill(code, values, factor):
+            def fill(code, values, factor, base=base):
+                """A category's count: its children's and a few of its own (leaves: a base
+                count for the area, varied by year)."""
                 kids = children[code]
                 total = sum(fill(k, values, factor) for k in kids)
                 if not kids:
                     total = int(base.setdefault(code, rng.randint(0, 400)) * factor)
-                values[code] = total + (code in reported and not kids and 0) + int(3 * factor)
+                values[code] = total + int(3 * factor)
                 return values[code]
 
             for year in years:

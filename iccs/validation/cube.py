@@ -62,7 +62,9 @@ def to_graph(con, sub):
     for values in cursor.fetchall():
         o = dict(zip(names, values))
         node = URIRef(observation_iri(sub.path, o["line"], o["id"]))
-        add = lambda p, v: g.add((node, p, v))  # noqa: E731
+        def add(p, v, node=node):
+            g.add((node, p, v))
+
         add(RDF.type, URIRef(QB + "Observation"))
         add(URIRef(QB + "dataSet"), dataset)
         add(V.row, Literal(o["line"]))
