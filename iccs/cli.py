@@ -247,13 +247,10 @@ def tags(acronym, lang, fmt):
             for c in tag["codes"]]
     if fmt == "json":
         click.echo(out.to_json(dict(tag, codes=rows)))
+    elif fmt == "table":
+        click.echo(out.tag_text(tag, rows, lang))
     else:
-        if fmt == "table":
-            click.echo(f"{tag['acronym']}  {tag['label'].get(lang, '')}")
-            if tag["definition"].get(lang):
-                click.echo(out.wrap("", tag["definition"][lang], indent=0))
-        click.echo(out.render(rows, ["code", "parent", "label", "definition"] if fmt == "table"
-                              else ["acronym", "code", "parent", "label", "definition"], fmt))
+        click.echo(out.render(rows, ["acronym", "code", "parent", "label", "definition"], fmt))
 
 
 @cli.command()

@@ -82,6 +82,30 @@ def xlsx(rows, columns, sheet="Sheet1", note=None):
     return out.getvalue()
 
 
+def tag_text(tag, rows, lang="en"):
+    """``iccs tags ACRONYM``: the tag, its definition, then each code with its definition
+    wrapped beneath it (sub-codes indented under their parent)."""
+    lines = [f"{tag['acronym']}  {tag['label'].get(lang, '')}"]
+    if tag["definition"].get(lang):
+        lines.append(wrap("", tag["definition"][lang], indent=0))
+    lines.append("")
+    children = {}
+    for r in rows:
+        children.setdefault(r["parent"] or "", []).append(r)
+
+    def add(r, depth):
+        indent = "  " * depth
+        lines.append(f"{indent}{r['code']}  {r['label']}")
+        if r["definition"]:
+            lines.append(wrap("", r["definition"], indent=len(indent) + 4, first=" " * (len(indent) + 4)))
+        for child in children.get(r["code"], []):
+            add(child, depth + 1)
+
+    for r in children.get("", []):
+        add(r, 0)
+    return "\n".join(lines)
+
+
 def errata_text(rows):
     """``iccs errata`` as text: each erratum's kind, whether the graph applies it, and why."""
     blocks = []
@@ -131,10 +155,11 @@ def terminal_width(default=100):
         return int(os.environ.get("COLUMNS", default)) if os.environ.get("COLUMNS", "").isdigit() else default
 
 
-def wrap(label, text, indent=2):
-    """``label: text`` filled to the terminal (40 to 100 columns), hyphenated words kept whole."""
+def wrap(label, text, indent=2, first=None):
+    """``label: text`` filled to the terminal (40 to 100 columns), hyphenated words kept whole;
+    ``first``: the first line's indent instead of the label."""
     width = max(40, min(100, terminal_width()))
-    head = f"{label}: " if label else ""
+    head = first if first is not None else (f"{label}: " if label else "")
     return textwrap.fill(text, width=width, initial_indent=head, subsequent_indent=" " * indent,
                          break_on_hyphens=False, break_long_words=False)
 

@@ -315,3 +315,21 @@ def run_cli():
         return result.output.rstrip("\n")
 
     return run
+
+
+def test_a_tags_codes_are_listed_whole_and_wrapped(classification, monkeypatch):
+    """`iccs tags X`: every code once, its definition whole (wrapped, not cut), children under
+    their parent."""
+    monkeypatch.setenv("COLUMNS", "100")
+    for tag in classification.tags():
+        out = CliRunner().invoke(cli, ["tags", tag["acronym"]]).output
+        assert max(len(line) for line in out.splitlines()) <= 100 or tag["acronym"] in ("Geo", "DaT")
+        flat = " ".join(out.split())
+        for code in tag["codes"]:
+            assert f"{code['code']} {code['label']['en']}" in flat
+            assert " ".join(code["definition"].get("en", "").split()) in flat
+        order = [line.split()[0] for line in out.splitlines()[3:] if line and not line.startswith("    ")
+                 and line.lstrip().split()[0] in {c["code"] for c in tag["codes"]}]
+        for code in tag["codes"]:
+            if code["parent"]:
+                assert order.index(code["code"]) > order.index(code["parent"])
