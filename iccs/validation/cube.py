@@ -85,7 +85,7 @@ def to_graph(con, sub):
             add(dim("sex"), Literal(o["sex"]))
         add(attr("unitMeasure"), Literal(o["unit"] or o["unit_text"]))
         if not o["missing"]:
-            number = _decimal(o["num"])
+            number = _decimal(o["num"] or (repr(o["value"]) if o["value"] is not None else None))
             add(measure, Literal(number, datatype=XSD.decimal) if number is not None
                 else Literal(o["value_text"]))
         add(V.decimals, Literal(o["decimals"]))

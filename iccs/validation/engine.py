@@ -80,8 +80,10 @@ QUERIES = {
         WHERE (o.value >= 20 OR p.value >= 20) AND (o.value > 3 * p.value OR p.value > 3 * o.value)""",
     "SeriesGap": """
         WITH ys AS (SELECT DISTINCT series_key, year FROM obs WHERE year IS NOT NULL),
+             gappy AS (SELECT series_key FROM ys GROUP BY series_key
+                       HAVING max(year) - min(year) + 1 > count(*)),
              g AS (SELECT series_key, year, lag(year) OVER (PARTITION BY series_key ORDER BY year) AS previous
-                   FROM ys)
+                   FROM ys SEMI JOIN gappy USING (series_key))
         SELECT o.id, o.period AS value, g.previous, g.year
         FROM obs o JOIN g USING (series_key, year) WHERE g.previous < g.year - 1""",
 }

@@ -263,7 +263,10 @@ def _normalise(con, sub, resolver):
           SELECT *, {_number('value_text')} AS num,
                  value_text IN ({", ".join(repr(m) for m in _MISSING)}) AS missing FROM base
         )
-        SELECT *, TRY_CAST(num AS DOUBLE) AS value,
+        SELECT * EXCLUDE (value_text, num), TRY_CAST(num AS DOUBLE) AS value,
+               -- the text of a value only when it is not a plain number (less to store)
+               CASE WHEN num IS NULL OR num <> value_text THEN value_text END AS value_text,
+               CASE WHEN num <> value_text THEN num END AS num,
                CASE WHEN contains(num, '.') THEN length(num) - strpos(num, '.') ELSE 0 END AS decimals,
                CASE WHEN period GLOB '[0-9][0-9][0-9][0-9]' THEN CAST(period AS INTEGER) END AS year
         FROM parsed
@@ -271,7 +274,7 @@ def _normalise(con, sub, resolver):
     sub.observations = con.execute("SELECT count(*) FROM obs").fetchone()[0]
     sub.deleted = sub.rows - sub.observations
     reformatted = con.execute("SELECT count(*), min(line), arg_min(value_text, line) FROM obs "
-                              "WHERE num IS NOT NULL AND num <> value_text").fetchone()
+                              "WHERE num IS NOT NULL").fetchone()
     if reformatted[0]:
         sub.findings.append(Finding.at(
             "NumberFormat", f"{reformatted[0]} value(s) written with a thousands separator or a "
