@@ -18,6 +18,10 @@ DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SH = "http://www.w3.org/ns/shacl#"
 DCAT = "http://www.w3.org/ns/dcat#"
+QB = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
 # ICD-10 categories as the WHO's ICD API names them, in the 2010 release (the edition current
 # when the ICCS was adopted); Table V of the ICCS cites its codes X85-Y09.
 ICD10 = "http://id.who.int/icd/release/10/2010/"
@@ -35,6 +39,10 @@ PREFIXES = {
     "dcterms": DCTERMS,
     "prov": PROV,
     "dcat": DCAT,
+    "qb": QB,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
     "sh": SH,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

@@ -137,7 +137,11 @@ def _encoding(head):
 
 
 def _delimiter(lines):
-    """The separator that splits the lines into the same number (> 1) of fields most often."""
+    """The separator that splits the lines into the same number (> 1) of fields most often. A
+    header with a backslash and tabs is Eurostat's TSV download (``freq,iccs,geo\\TIME_PERIOD``,
+    then a tab before each year): tab, though its first column holds commas."""
+    if lines and "\t" in lines[0] and "\\" in lines[0]:
+        return "\t"
     best, best_score = ",", -1
     sample = "\n".join(lines)
     for d in DELIMITERS:

@@ -13,7 +13,7 @@ from ..resources import ontology_files
 from .results import QueryTimeout, Result  # noqa: F401  (QueryTimeout is part of the API)
 
 # Predeclared for every query (a query's own PREFIX lines override them).
-PREFIXES = dict(ns.PREFIXES, qb="http://purl.org/linked-data/cube#")
+PREFIXES = {k: v for k, v in ns.PREFIXES.items() if not k.startswith("sdmx-")}
 
 
 class Engine:

@@ -8,14 +8,11 @@ import contextlib
 import os
 from decimal import Decimal, InvalidOperation
 
+from .. import namespaces as ns
 from .read import WIDE
 
-QB = "http://purl.org/linked-data/cube#"
-SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
-SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
-SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
-PREFIXES = {"qb": QB, "sdmx-dimension": SDMX_DIMENSION, "sdmx-measure": SDMX_MEASURE,
-            "sdmx-attribute": SDMX_ATTRIBUTE}
+QB, SDMX_DIMENSION, SDMX_MEASURE, SDMX_ATTRIBUTE = ns.QB, ns.SDMX_DIMENSION, ns.SDMX_MEASURE, ns.SDMX_ATTRIBUTE
+PREFIXES = {k: ns.PREFIXES[k] for k in ("qb", "sdmx-dimension", "sdmx-measure", "sdmx-attribute")}
 
 
 def dataset_iri(path):
@@ -100,7 +97,7 @@ def to_graph(con, sub):
             "SELECT t.id, o.line, t.tag, t.value FROM tags t JOIN obs o USING (id)").fetchall():
         tv = BNode()
         g.add((URIRef(observation_iri(sub.path, line, obs_id)), V.tagValue, tv))
-        g.add((tv, V.tag, URIRef(ns.EDITION + "tag/" + tag)))
+        g.add((tv, V.variable, URIRef(ns.EDITION + "tag/" + tag)))
         g.add((tv, SKOS.notation, Literal(value)))
         g.add((tv, RDFS.label, Literal(tag)))
     return g

@@ -52,7 +52,6 @@ def read(con, path, resolver, max_bytes=MAX_BYTES):
         raise InputError(f"file is {os.path.getsize(path) / 2**30:.1f} GiB, over the limit of "
                          f"{max_bytes / 2**30:.1f} GiB (split it by year or area)", file=path)
     table = read_table(path, header_hint=layouts.HEADER_HINT)
-    table = _tab_separated(table)
     layout = layouts.detect(table, tag_acronyms=resolver.tag_acronyms)
     sub = Submission(path, table, layout)
     if layout.name == "eurostat-tsv":
@@ -63,20 +62,6 @@ def read(con, path, resolver, max_bytes=MAX_BYTES):
         raise InputError("no rows under the header", file=path, row=table.header_line)
     _normalise(con, sub, resolver)
     return sub
-
-
-def _tab_separated(table):
-    """Eurostat's TSV download has commas inside its first column (``freq,iccs,unit,geo\\TIME_PERIOD``)
-    as many as tabs between the others, and the table reader may take ',' for its separator."""
-    from ..tables import Table
-
-    if table.delimiter == "\t" or table.sheet is not None:
-        return table
-    header = table.delimiter.join(table.columns)
-    if "\\" in header and "\t" in header:
-        columns = [c.strip() for c in header.split("\t")]
-        return Table(table.path, columns, table.encoding, "\t", table.header_line)
-    return table
 
 
 def _load_raw(con, sub, careful=False):
