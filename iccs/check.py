@@ -1,4 +1,5 @@
 """The one way to run SHACL: the shapes of ``shapes/`` over a graph, results as Findings."""
+import contextlib
 import os
 import time
 
@@ -27,6 +28,32 @@ def _short(node, graph):
     return str(node)
 
 
+@contextlib.contextmanager
+def _sparql_parsed_once():
+    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses
+    it every time (about 0.2 s each here). While this runs, rdflib parses each text once. (Not
+    thread-safe: SHACL runs one at a time in this package.)"""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.evaluate import evalQuery
+
+    original = processor.SPARQLProcessor.query
+    cache = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            if key not in cache:
+                cache[key] = processor.prepareQuery(strOrQuery, initNs or {}, base)
+            strOrQuery = cache[key]
+        return evalQuery(self.graph, strOrQuery, initBindings or {}, base)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
+
+
 def validate(data_graph, shapes_graph=None):
     """Run the shapes over an rdflib graph; returns the findings (unsorted)."""
     from pyshacl import validate as shacl_validate
@@ -34,8 +61,9 @@ def validate(data_graph, shapes_graph=None):
 
     shapes_graph = shapes_graph if shapes_graph is not None else load_graph(shape_files())
     # inplace: no inference is asked for, so the data graph is not changed and need not be copied.
-    _, results, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, advanced=True,
-                                   allow_warnings=True, inference="none", inplace=True)
+    with _sparql_parsed_once():
+        _, results, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, advanced=True,
+                                       allow_warnings=True, inference="none", inplace=True)
     SH = ns.rdflib_namespaces()["sh"]
     findings = []
     reports = list(results.subjects(RDF.type, SH.ValidationReport))

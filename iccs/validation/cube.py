@@ -4,7 +4,6 @@ fast one is held to, fine for small files.
 
 Each row is a ``qb:Observation`` named ``<file:///path#row=N>`` (RFC 7111 fragment).
 """
-import contextlib
 import os
 from decimal import Decimal, InvalidOperation
 
@@ -123,33 +122,7 @@ def shacl_findings(con, sub, rule_ids=None):
     shapes = ruleset.shapes_graph()
     if rule_ids is not None:
         shapes = _only(shapes, rule_ids)
-    with _parsed_once():
-        return validate(data, shapes)
-
-
-@contextlib.contextmanager
-def _parsed_once():
-    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib parses
-    it every time (about 0.2 s each here). While this runs, rdflib parses each text once."""
-    from rdflib.plugins.sparql import processor
-    from rdflib.plugins.sparql.evaluate import evalQuery
-
-    original = processor.SPARQLProcessor.query
-    cache = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            if key not in cache:
-                cache[key] = processor.prepareQuery(strOrQuery, initNs or {}, base)
-            strOrQuery = cache[key]
-        return evalQuery(self.graph, strOrQuery, initBindings or {}, base)
-
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
+    return validate(data, shapes)
 
 
 def _only(shapes, rule_ids):
