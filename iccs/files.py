@@ -6,6 +6,23 @@ import tempfile
 from .errors import InputError
 
 
+def read_input(path, size=-1):
+    """The bytes of a file the user named (the first ``size`` bytes if given), or an InputError
+    saying, in a line, what is wrong with it: a folder, missing, unreadable, or empty."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(size)
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=path) from None
+    except FileNotFoundError:
+        raise InputError("no such file", file=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", file=path) from None
+    if not raw.strip():
+        raise InputError("empty file", file=path)
+    return raw
+
+
 def write_atomic(path, data):
     """Write ``data`` (bytes or str, UTF-8) to ``path`` all at once or not at all.
 

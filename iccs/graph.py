@@ -3,6 +3,7 @@ import os
 
 from . import namespaces as ns
 from .errors import InputError
+from .files import read_input
 from .resources import ontology_files
 
 
@@ -25,15 +26,7 @@ def load_graph(files=None):
     graph = new_graph()
     for path in (ontology_files() if files is None else [str(f) for f in files]):
         fmt = guess_format(path) or "turtle"
-        try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except IsADirectoryError:
-            raise InputError("is a folder, not a file", file=path) from None
-        except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
-        except OSError as e:
-            raise InputError(f"cannot read: {e.strerror}", file=path) from None
+        raw = read_input(path)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:

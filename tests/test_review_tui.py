@@ -169,3 +169,49 @@ def test_kill_mid_review_loses_no_decision(files):
     assert rows[1].note == "checked"
     resumed = build(files / "s.csv", table, offences=files / "o.csv")
     assert (resumed.current.code, resumed.decided) == ("N3", 2)
+
+
+@pytest.mark.parametrize("ending", ["terminal closed", "SIGTERM"])
+def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
+    """An orphaned review (its terminal gone without a hangup) or a SIGTERM ends the process,
+    instead of leaving it spinning."""
+    import fcntl
+    import pty
+    import signal
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iccs.entry", "map", "review", str(files / "s.csv"), "--offences",
+         str(files / "o.csv"), "--table", str(files / "t.csv")],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
+    os.close(slave)
+    screen = bytearray()
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.extend(data)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        _wait(lambda: b"decided 0/4" in screen or proc.poll() is not None, "the review's first screen")
+        if ending == "SIGTERM":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.close(master)
+            master = None
+        proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if master is not None:
+            os.close(master)

@@ -231,40 +231,17 @@ def _routes(mappings, classification, file):
 
 
 def _records(table, code_column, key_columns, value_column):
-    """(line, national code, (key values…), value text) of each row, stripped. A CSV is read
-    here as lists, with the encoding, separator and header that :func:`iccs.tables.read_table`
-    found (a row as a dict costs three times as much: this is the loop of a million rows); a
-    workbook through the table's own rows."""
-    if table.sheet is not None:
-        for row in table:
-            yield row.line, row[code_column], tuple(row[c] for c in key_columns), row[value_column]
-        return
-    import csv
+    """(line, national code, (key values…), value text) of each row, stripped, from the table's
+    records (lists, not dicts: this is the loop of a million rows)."""
     from operator import itemgetter
 
     index = [table.columns.index(c) for c in key_columns]
     get_key = itemgetter(*index) if len(index) > 1 else (lambda values, i=index[0]: (values[i],))
     at_code = table.columns.index(code_column)
     at_value = table.columns.index(value_column)
-    width = len(table.columns)
     strip = str.strip
-    with open(table.path, encoding=table.encoding, newline="") as f:
-        reader = csv.reader(f, delimiter=table.delimiter)
-        try:
-            for _ in range(table.header_line):
-                next(reader)
-            for values in reader:
-                if len(values) < width:
-                    if not any(v.strip() for v in values):
-                        continue
-                    values += [""] * (width - len(values))
-                yield (reader.line_num, values[at_code].strip(), tuple(map(strip, get_key(values))),
-                       values[at_value].strip())
-        except csv.Error as e:
-            raise InputError(f"not a readable table: {e}", file=table.path, row=reader.line_num) from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"not {table.encoding} text past line {reader.line_num}: "
-                             f"byte 0x{e.object[e.start]:02x}", file=table.path) from None
+    for line, values in table.records():
+        yield line, values[at_code].strip(), tuple(map(strip, get_key(values))), values[at_value].strip()
 
 
 def _add(into, category, counts):

@@ -90,6 +90,24 @@ class ReviewApp(App):
             scroll.can_focus = False
         self.show_offence()
         self.candidates_list.focus()
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self):
+        """SIGTERM, or SIGHUP when the terminal goes away, end the review at once: every decision
+        is already in the table. (Without this an orphaned review kept running, spinning on a
+        terminal that was gone.)"""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests)
+                pass
+        # A terminal that is closed without a hangup (its other end simply gone) stops being one.
+        if _is_terminal():
+            self.set_interval(1.0, lambda: None if _is_terminal() else self.exit())
 
     # -- drawing ----------------------------------------------------------------------------------
     @property
@@ -394,3 +412,13 @@ class ReviewApp(App):
         code = self._hits[index].category.code
         self.show_offence(highlight=self.review.add_candidate(code))
         self.say(f"{code} added: Enter or a to decide")
+
+
+def _is_terminal():
+    import os
+    import sys
+
+    try:
+        return os.isatty(sys.__stdin__.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False

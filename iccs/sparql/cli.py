@@ -70,10 +70,10 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
     if len(given) != 1:
         raise click.UsageError("give one of QUERY, -f FILE.rq or --name NAME (or --list)")
     if file:
-        from .data import read_bytes
+        from ..files import read_input
 
         try:
-            text = read_bytes(file).decode("utf-8-sig")
+            text = read_input(file).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", file=file) from None
     auth = (user, password) if user else None

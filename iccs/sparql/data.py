@@ -8,6 +8,7 @@ are read by Oxigraph.
 import os
 
 from ..errors import InputError
+from ..files import read_input
 
 LOADERS = {}
 
@@ -16,22 +17,6 @@ def register(extensions, loader):
     """Use ``loader(path)`` for files ending in any of ``extensions`` (".csv", …)."""
     for ext in extensions:
         LOADERS[ext.lower()] = loader
-
-
-def read_bytes(path):
-    """The bytes of a file the user named, or an InputError saying what is wrong with it."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=path) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=path) from None
-    if not raw.strip():
-        raise InputError("empty file", file=path)
-    return raw
 
 
 RDF_EXTENSIONS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
@@ -45,7 +30,7 @@ def load_rdf(path):
 
     ext = os.path.splitext(str(path))[1].lower()
     fmt = getattr(ox.RdfFormat, RDF_EXTENSIONS.get(ext, "TURTLE"))
-    raw = read_bytes(path)
+    raw = read_input(path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
