@@ -164,7 +164,6 @@ def wrap(label, text, indent=2, first=None):
                          break_on_hyphens=False, break_long_words=False)
 
 
-_wrap = wrap
 
 # The words of ``iccs show`` in each language: the publication's own where it has them
 # ("Sección", "+ Inclusiones:"), plain words of the toolkit's interface elsewhere.
@@ -231,16 +230,16 @@ def theme_text(d):
     w = THEME_WORDS.get(d.get("lang", "en"), THEME_WORDS["en"])
     lines = [f"{d['id']}  {d['label']}"]
     if d["definition"]:
-        lines.append(_wrap(w["Definition"], d["definition"]))
+        lines.append(wrap(w["Definition"], d["definition"]))
     for i in d["instruments"]:
-        lines.append(_wrap(w["Instrument"], i["title"] + (f" ({i['date']})" if i["date"] else ""), indent=4))
+        lines.append(wrap(w["Instrument"], i["title"] + (f" ({i['date']})" if i["date"] else ""), indent=4))
     if d["parents"]:
         lines.append(f"{w['Part of']}: " + ", ".join(d["parents"]))
     if d["subthemes"]:
         lines.append(f"{w['Sub-themes']}: " + ", ".join(d["subthemes"]))
     if d["categories"]:
         lines.append(w["Categories (whole):"])
-        lines += [_wrap(f"  {c['code']}", c["label"], indent=4).replace(": ", " ", 1) for c in d["categories"]]
+        lines += [wrap(f"  {c['code']}", c["label"], indent=4).replace(": ", " ", 1) for c in d["categories"]]
     if d["rules"]:
         lines.append(w["rules"])
         for r in d["rules"]:
@@ -250,12 +249,12 @@ def theme_text(d):
             where = (f"{r['scope']['code']} {r['scope']['label']} {w['and below']}" if r["scope"]
                      else w["any category"])
             said = f" {w['and']} ".join(f"{t} = " + f" {w['or']} ".join(v) for t, v in tags.items())
-            lines.append(_wrap(f"  {where}", said, indent=4))
+            lines.append(wrap(f"  {where}", said, indent=4))
     if d["partial"]:
         lines.append(w["partial"])
         for p in d["partial"]:
-            lines.append(_wrap(f"  {p['code']} {p['label']}", "; ".join(p["basis"]), indent=4))
+            lines.append(wrap(f"  {p['code']} {p['label']}", "; ".join(p["basis"]), indent=4))
     if d["left_out"]:
         lines.append(w["left out"])
-        lines += [_wrap(f"  {x['code']}", x["label"], indent=4).replace(": ", " ", 1) for x in d["left_out"]]
+        lines += [wrap(f"  {x['code']}", x["label"], indent=4).replace(": ", " ", 1) for x in d["left_out"]]
     return "\n".join(lines)

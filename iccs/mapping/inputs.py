@@ -9,6 +9,7 @@ import os
 
 from ..classification import normalize_code
 from ..errors import InputError
+from ..files import read_input
 from ..tables import read_table
 from .suggest import DECIDED
 from .types import CSV_COLUMNS, Evidence, Offence, Suggestion
@@ -201,13 +202,9 @@ def _rank(s):
 
 
 def _read_json(path):
+    raw = read_input(path)
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=path) from None
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text: byte 0x{e.object[e.start]:02x} at offset {e.start}",
                          file=path) from None
