@@ -222,10 +222,10 @@ class Classification:
         for t in self.tags():
             if t["acronym"].casefold() == acronym.strip().casefold():
                 return dict(t)
-        from .errors import ICCSError
+        from .errors import ICCSError, shown
 
         known = ", ".join(t["acronym"] for t in self.tags())
-        raise ICCSError(f"unknown tag {acronym!r}; the tags are {known}")
+        raise ICCSError(f"unknown tag {shown(acronym)}; the tags are {known}")
 
     def tree(self, code=None, depth=None):
         """The categories from ``code`` down (all sections when None), parents before children,

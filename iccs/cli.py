@@ -70,6 +70,8 @@ class Group(click.Group):
                 raise
             click.echo(f"Error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except BrokenPipeError:  # the reader went away (| head): not an error of the input
+            raise
         except (OSError, UnicodeError) as e:
             if os.environ.get("ICCS_DEBUG"):
                 raise
@@ -122,10 +124,9 @@ class Group(click.Group):
             click.echo("Interrupted.", err=True)
             return 130
         except BrokenPipeError:  # iccs tree | head
-            try:
-                sys.stdout = None
-            except Exception:
-                pass
+            from .entry import _quiet_stdout
+
+            _quiet_stdout()
             return 0
 
 

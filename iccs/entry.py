@@ -56,14 +56,32 @@ def main(argv=None):
         parsed = parse_show(args[1:])
         try:
             text = show_fast(**parsed) if parsed else None
-        except Exception:  # whatever went wrong, click says it the usual way
-            text = None
-        if text is not None:
-            sys.stdout.write(text + "\n")
+            if text is not None:
+                sys.stdout.write(text + "\n")
+                sys.stdout.flush()
+                return 0
+        except KeyboardInterrupt:  # as the click path: one word, exit 130
+            sys.stderr.write("Interrupted.\n")
+            return 130
+        except BrokenPipeError:  # iccs show 0101 | head -1
+            _quiet_stdout()
             return 0
+        except Exception:  # whatever else went wrong, click says it the usual way
+            pass
     from .cli import main as click_main
 
     return click_main(args)
+
+
+def _quiet_stdout():
+    """After a broken pipe, point standard output at nothing so that Python's exit does not
+    complain while flushing it."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

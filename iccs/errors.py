@@ -1,6 +1,13 @@
 """Errors the library raises; the command line turns each into one line and exit code 2."""
 
 
+def shown(text, width=40):
+    """What a user typed, as an error message repeats it: quoted, and cut if long (a pasted page
+    is not echoed back whole)."""
+    text = str(text)
+    return repr(text if len(text) <= width else text[:width - 3] + "...")
+
+
 class ICCSError(Exception):
     """Something the user can fix: an unknown code, a file that cannot be read."""
 
@@ -14,8 +21,7 @@ class UnknownCode(ICCSError, KeyError):
         super().__init__(code)
 
     def __str__(self):
-        shown = self.code if len(self.code) <= 40 else self.code[:37] + "..."
-        text = f"unknown ICCS code {shown!r}"
+        text = f"unknown ICCS code {shown(self.code)}"
         if self.suggestions:
             text += "; did you mean " + ", ".join(self.suggestions) + "?"
         return text

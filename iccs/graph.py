@@ -39,8 +39,9 @@ def load_graph(files=None):
         try:
             graph.parse(data=text, format=fmt, publicID="file://" + os.path.abspath(path))
         except Exception as e:  # rdflib raises many kinds; its message says where
+            lines = getattr(e, "lines", None)  # rdflib's Turtle parser counts lines from 0
             raise InputError(f"not valid {fmt}: {parse_error(e)}", file=path,
-                             row=getattr(e, "lines", None) and e.lines + 1) from None
+                             row=lines + 1 if isinstance(lines, int) else None) from None
     return graph
 
 

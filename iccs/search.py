@@ -81,16 +81,18 @@ class _Index:
                     self.vocabulary.update(ws)
                 fields.append((name, weight, texts))
             self.entries.append((category, fields))
-
-
-_INDEXES = {}
+        # words by their first two letters: two words can only be the same word if these agree
+        self.by_start = {}
+        for word in self.vocabulary:
+            self.by_start.setdefault(word[:2], []).append(word)
 
 
 def _index(classification, lang):
-    key = (id(classification), lang)
-    if key not in _INDEXES:
-        _INDEXES[key] = _Index(classification, lang)
-    return _INDEXES[key]
+    """The index of a language, kept on the classification itself (it goes when it goes)."""
+    indexes = classification.__dict__.setdefault("_search_indexes", {})
+    if lang not in indexes:
+        indexes[lang] = _Index(classification, lang)
+    return indexes[lang]
 
 
 def _score(query, phrase, variants, text):
@@ -110,15 +112,18 @@ def _score(query, phrase, variants, text):
     return base * (0.6 + 0.4 * covered)
 
 
+MAX_WORDS = 200  # a query is its first 200 distinct words: a pasted page stays a quick search
+
+
 def search(classification, text, lang="en", limit=20):
-    query = list(dict.fromkeys(words(text)))
+    query = list(dict.fromkeys(words(text)))[:MAX_WORDS]
     if not query:
         from .errors import ICCSError
 
         raise ICCSError(f"nothing to search for in {text[:80]!r}: give at least one word")
     index = _index(classification, lang)
-    variants = {w: {v for v in index.vocabulary if same_word(w, v)} for w in query}
-    phrase = " ".join(words(text))
+    variants = {w: {v for v in index.by_start.get(w[:2], ()) if same_word(w, v)} for w in query}
+    phrase = " ".join(words(text)[:4 * MAX_WORDS])
     hits = []
     for category, fields in index.entries:
         total, matched = 0.0, []

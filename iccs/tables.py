@@ -50,19 +50,26 @@ class Table:
             return
         width = len(self.columns)
         with open(self.path, encoding=self.encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=self.delimiter)
+            # strict: a quote never closed is an error at the end of the file, not a last field
+            # that silently swallows every row below it
+            reader = csv.reader(f, delimiter=self.delimiter, strict=True)
+            start = self.header_line + 1
             try:
                 for _ in range(self.header_line):
                     next(reader)
                 for values in reader:
+                    start, line = reader.line_num + 1, reader.line_num
                     if len(values) < width:
                         if not any(v.strip() for v in values):
                             continue
                         values += [""] * (width - len(values))
                     elif not any(v.strip() for v in values):
                         continue
-                    yield reader.line_num, values
+                    yield line, values
             except csv.Error as e:
+                if "end of data" in str(e):
+                    raise InputError("a quote opened on this line is never closed (the rows below it "
+                                     "would be read as one cell)", file=self.path, row=start) from None
                 raise InputError(f"not a readable table: {e}", file=self.path, row=reader.line_num) from None
             except UnicodeDecodeError as e:
                 raise InputError(f"not {self.encoding} text past line {reader.line_num}: "

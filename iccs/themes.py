@@ -16,7 +16,7 @@ sub-themes' answers ("exact" > "partial" > None). Its own answer:
 """
 import unicodedata
 
-from .errors import ICCSError
+from .errors import ICCSError, shown
 
 EXACT, PARTIAL = "exact", "partial"
 
@@ -212,5 +212,5 @@ def find(themes, name):
     if len(found) == 1 or len(top) == 1:
         return found[0] if len(found) == 1 else top[0]
     if found:
-        raise ICCSError(f"theme {name!r} is ambiguous: " + ", ".join(t.id for t in found))
-    raise ICCSError(f"no theme {name!r}; the themes are " + ", ".join(sorted(themes)))
+        raise ICCSError(f"theme {shown(name)} is ambiguous: " + ", ".join(t.id for t in found))
+    raise ICCSError(f"no theme {shown(name)}; the themes are " + ", ".join(sorted(themes)))

@@ -339,3 +339,55 @@ def test_a_tags_codes_are_listed_whole_and_wrapped(classification, monkeypatch):
         for code in tag["codes"]:
             if code["parent"]:
                 assert order.index(code["code"]) > order.index(code["parent"])
+
+
+# ---------------------------------------------------------------- found by a second reading
+
+
+def test_a_quote_never_closed_is_an_error_at_its_line(tmp_path):
+    """A quote opened and never closed would make one cell of every row below it: the one table
+    reader says where instead (suggest, validate, convert and check all read through it)."""
+    from iccs.errors import InputError
+    from iccs.tables import read_table
+
+    path = tmp_path / "offences.csv"
+    path.write_text('code,label\nA1,Murder\nA2,"Theft\nA3,Fraud\nA4,Arson\n', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        list(read_table(path))
+    assert e.value.row == 3 and "never closed" in str(e.value)
+    path.write_text('code,label\nA1,"Murder,\nwith a line break"\nA2,Theft\n', encoding="utf-8")
+    assert [(r.line, r["code"]) for r in read_table(path)] == [(3, "A1"), (4, "A2")]  # a real multi-line cell
+
+
+def test_show_into_a_closed_pipe_is_quiet():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(f"'{sys.executable}' '{ROOT / 'cli.py'}' show 0101 --format json | (exec 0<&-; sleep 0.5)",
+                          shell=True, capture_output=True, text=True, env=env)
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
+
+
+def test_the_search_index_lives_with_its_classification():
+    import gc
+    import weakref
+
+    import iccs
+
+    c = iccs.load()
+    c.search("homicide")
+    ref = weakref.ref(c)
+    del c
+    gc.collect()
+    assert ref() is None  # nothing module-level keeps a loaded classification alive
+
+
+def test_a_parse_error_on_the_first_line_says_line_1(tmp_path):
+    bad = tmp_path / "foo.xyz"
+    bad.write_text("hello", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(bad)])
+    assert result.exit_code == 2 and ", line 1: not valid turtle" in result.output
+
+
+@pytest.mark.parametrize("args", [["theme"], ["tags"], ["show"]])
+def test_a_pasted_page_is_not_echoed_back(args):
+    result = CliRunner().invoke(cli, args + ["x" * 100_000])
+    assert result.exit_code == 2 and len(result.output) < 1000

@@ -212,26 +212,21 @@ def _unmapped(mappings, suggestions):
 
 
 def _suggested_codes(path):
-    """(national code, line) of a suggestion list: CSV/TSV/XLSX with national_code, or JSON."""
+    """(national code, line) of a suggestion list, read by the mapping's one reader of
+    suggestion files (CSV or JSON of ``iccs map suggest``); an offence list (CSV/TSV/XLSX with a
+    ``national_code`` column) is accepted too."""
     from ..errors import InputError
-
-    path = str(path)
-    if path.lower().endswith(".json"):
-        import json
-
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                data = json.load(f)
-        except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
-        except (ValueError, UnicodeDecodeError) as e:
-            raise InputError(f"not valid JSON: {e}", file=path) from None
-        if not isinstance(data, list):
-            raise InputError("not a suggestion list (a JSON list of offences)", file=path)
-        return [(str(o.get("national_code", "")).strip(), 0) for o in data if isinstance(o, dict)]
+    from ..mapping.inputs import read_suggestions
     from ..tables import read_table
 
-    table = read_table(path, required=["national_code"], header_hint=("national_code",))
+    path = str(path)
+    try:
+        return [(o.national_code, getattr(o, "line", 0) or 0) for o in read_suggestions(path)]
+    except InputError as not_suggestions:
+        try:
+            table = read_table(path, required=["national_code"], header_hint=("national_code",))
+        except InputError:
+            raise not_suggestions from None
     column = table.column("national_code")
     return [(row[column], row.line) for row in table]
 

@@ -8,7 +8,7 @@ or ``(optional…)`` at the end), and ``example``. The name of a query is its fi
 import os
 import re
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from ..resources import query_files
 
 _HEADER = re.compile(r"^#\s*(title|answers|example|param\s+([A-Za-z_][A-Za-z0-9_]*))\s*:\s*(.*)$")
@@ -72,5 +72,5 @@ def named_queries():
 def named_query(name):
     queries = named_queries()
     if name not in queries:
-        raise InputError(f"no named query {name!r}; the named queries are {', '.join(sorted(queries))}")
+        raise InputError(f"no named query {shown(name)}; the named queries are {', '.join(sorted(queries))}")
     return queries[name]
