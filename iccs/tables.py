@@ -78,9 +78,9 @@ class Table:
     def column(self, wanted):
         """The table's own name of a column, matched without regard to case, spaces or '_'
         (``"Iso3 code"`` for ``"iso3_code"``), or None."""
-        key = _key(wanted)
+        key = column_key(wanted)
         for name in self.columns:
-            if _key(name) == key:
+            if column_key(name) == key:
                 return name
         return None
 
@@ -167,7 +167,7 @@ def _delimiter(lines):
 def _header_index(lines, hint):
     """The index of the header line: the first line naming one of ``hint``, else the first
     non-empty line."""
-    keys = {_key(h) for h in hint}
+    keys = {column_key(h) for h in hint}
     first = None
     for i, line in enumerate(lines):
         if not line.strip():
@@ -177,7 +177,7 @@ def _header_index(lines, hint):
         if not keys:
             break
         for d in DELIMITERS:
-            if any(_key(cell) in keys for cell in next(csv.reader([line], delimiter=d), [])):
+            if any(column_key(cell) in keys for cell in next(csv.reader([line], delimiter=d), [])):
                 return i
     return first or 0
 
@@ -194,8 +194,11 @@ def _columns(header, path, line):
     return names
 
 
-def _key(name):
+def column_key(name):
+    """A column name as compared: case, spaces and punctuation aside ("Iso3 code" = "iso3_code")."""
     return "".join(ch for ch in str(name).casefold() if ch.isalnum())
+
+
 
 
 def _open_xlsx(path, header_hint):

@@ -14,9 +14,8 @@ sub-themes' answers ("exact" > "partial" > None). Its own answer:
   (a tag the rule needs is missing);
 - None otherwise.
 """
-import unicodedata
-
 from .errors import ICCSError, shown
+from .search import words
 
 EXACT, PARTIAL = "exact", "partial"
 
@@ -185,9 +184,7 @@ def _match(conditions, carried):
 
 
 def _words(text):
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch if ch.isalnum() else " " for ch in text if not unicodedata.combining(ch))
-    return text.split()
+    return words(text)
 
 
 def find(themes, name):

@@ -7,7 +7,8 @@ stemming (PyStemmer's Snowball stemmers for English and Spanish). The article it
 apart by :func:`article_key`: two offences of the same article usually map to the same code.
 """
 import re
-import unicodedata
+
+from ..search import fold  # lower case, accents off: one way, shared with iccs search
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _REFERENCE = re.compile(  # article, paragraph and law references, with their numbers
@@ -51,12 +52,6 @@ BOILERPLATE = {
         establecido prescrito previsto respectivamente caso casos""".split()),
 }
 _STEMMERS = {}
-
-
-def fold(text):
-    """Lower case, accents off: 'Sustracción' → 'sustraccion'."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _stemmer(lang):

@@ -7,6 +7,7 @@ observation's key), an attribute, or ignored (``LAST UPDATE``, ``Country``).
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..tables import column_key
 
 ROLES = ("area", "period", "category", "indicator", "sex", "age", "unit", "value", "flag",
          "source", "action")
@@ -37,8 +38,7 @@ _UNODC_IGNORED = ("Country", "Region", "Subregion")
 HEADER_HINT = ("DATAFLOW", "STRUCTURE", "OBS_VALUE", "Iso3_code", "VALUE")
 
 
-def _key(name):
-    return "".join(ch for ch in str(name).casefold() if ch.isalnum())
+_key = column_key
 
 
 @dataclass
