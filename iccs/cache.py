@@ -26,7 +26,7 @@ from .resources import ontology_files
 FORMAT = 9  # the layout of the cache file
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the code that makes what is cached: a change to any of it rebuilds the cache
-_CODE = [os.path.join(_HERE, name) for name in ("cache.py", "compile.py", "graph.py", "namespaces.py",
+_CODE = [os.path.join(_HERE, name) for name in ("cache.py", "compile.py", "graph.py", "namespaces.py", "search.py",
                                                  "classification.py")]
 
 
