@@ -115,69 +115,12 @@ def _wait(condition, what, timeout=30):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_kill_mid_review_loses_no_decision(files):
-    """A real ``iccs map review`` on a pseudo-terminal, keys typed, then SIGKILL: every decision
-    the table showed before the kill is in it, and a new review starts at the next offence."""
+def _review_on_a_terminal(files, *extra):
+    """A real ``iccs map review`` of the fixtures on a pseudo-terminal: (process, master fd,
+    screen bytes so far), with a thread that keeps reading the screen (or the app would block
+    writing to a full terminal)."""
     import fcntl
     import pty
-    import struct
-    import termios
-
-    table = files / "t.csv"
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "iccs.entry", "map", "review", str(files / "s.csv"), "--offences",
-         str(files / "o.csv"), "--table", str(table), "--reviewer", "ana"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
-    os.close(slave)
-    screen = bytearray()
-
-    def drain():  # keep reading, or the app blocks writing to a full terminal
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            screen.extend(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        _wait(lambda: b"decided 0/4" in screen or proc.poll() is not None, "the review's first screen")
-        assert proc.poll() is None, screen.decode(errors="replace")[-2000:]
-        decided = []
-        for keys, code in ((b"a", "0101"), (b"2a", "0401"), (b"bn", None), (b"checked\r", None)):
-            os.write(master, keys)
-            if code:
-                decided.append(code)
-                _wait(lambda: table.exists() and len(load_table(table)) == len(decided), f"decision {code}")
-        _wait(lambda: table.exists() and load_table(table)[-1].note == "checked" or False, "the note")
-        assert proc.poll() is None  # still reviewing
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        os.close(master)
-        reader.join(timeout=5)
-    assert proc.returncode == -signal.SIGKILL
-    rows = load_table(table)
-    assert [(m.national_code, m.iccs_code, m.method) for m in rows] == [("N1", "0101", "accepted"),
-                                                                         ("N2", "0401", "corrected")]
-    assert rows[1].note == "checked"
-    resumed = build(files / "s.csv", table, offences=files / "o.csv")
-    assert (resumed.current.code, resumed.decided) == ("N3", 2)
-
-
-@pytest.mark.parametrize("ending", ["terminal closed", "SIGTERM"])
-def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
-    """An orphaned review (its terminal gone without a hangup) or a SIGTERM ends the process,
-    instead of leaving it spinning."""
-    import fcntl
-    import pty
-    import signal
     import struct
     import termios
 
@@ -186,7 +129,7 @@ def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "iccs.entry", "map", "review", str(files / "s.csv"), "--offences",
-         str(files / "o.csv"), "--table", str(files / "t.csv")],
+         str(files / "o.csv"), "--table", str(files / "t.csv"), *extra],
         stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
     os.close(slave)
     screen = bytearray()
@@ -204,6 +147,47 @@ def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
     threading.Thread(target=drain, daemon=True).start()
     try:
         _wait(lambda: b"decided 0/4" in screen or proc.poll() is not None, "the review's first screen")
+        assert proc.poll() is None, screen.decode(errors="replace")[-2000:]
+    except BaseException:
+        proc.kill()
+        os.close(master)
+        raise
+    return proc, master, screen
+
+
+def test_kill_mid_review_loses_no_decision(files):
+    """A real ``iccs map review`` on a pseudo-terminal, keys typed, then SIGKILL: every decision
+    the table showed before the kill is in it, and a new review starts at the next offence."""
+    table = files / "t.csv"
+    proc, master, _ = _review_on_a_terminal(files, "--reviewer", "ana")
+    try:
+        decided = []
+        for keys, code in ((b"a", "0101"), (b"2a", "0401"), (b"bn", None), (b"checked\r", None)):
+            os.write(master, keys)
+            if code:
+                decided.append(code)
+                _wait(lambda: table.exists() and len(load_table(table)) == len(decided), f"decision {code}")
+        _wait(lambda: table.exists() and load_table(table)[-1].note == "checked" or False, "the note")
+        assert proc.poll() is None  # still reviewing
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        os.close(master)
+    assert proc.returncode == -signal.SIGKILL
+    rows = load_table(table)
+    assert [(m.national_code, m.iccs_code, m.method) for m in rows] == [("N1", "0101", "accepted"),
+                                                                         ("N2", "0401", "corrected")]
+    assert rows[1].note == "checked"
+    resumed = build(files / "s.csv", table, offences=files / "o.csv")
+    assert (resumed.current.code, resumed.decided) == ("N3", 2)
+
+
+@pytest.mark.parametrize("ending", ["terminal closed", "SIGTERM"])
+def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
+    """An orphaned review (its terminal gone without a hangup) or a SIGTERM ends the process,
+    instead of leaving it spinning."""
+    proc, master, _ = _review_on_a_terminal(files)
+    try:
         if ending == "SIGTERM":
             proc.send_signal(signal.SIGTERM)
         else:
