@@ -133,13 +133,21 @@ def start_iccs():
     return proc, url
 
 
+def installed(command):
+    """The path of a server's command (on PATH or beside this Python), or None, saying it is skipped."""
+    exe = shutil.which(command) or os.path.join(os.path.dirname(sys.executable), command)
+    if os.path.exists(exe):
+        return exe
+    print(f"{command} (pip install {command}) not found: skipped", file=sys.stderr)
+    return None
+
+
 def start_oxigraph():
     """Oxigraph's own server, in memory like the engine of `iccs serve`, the graph pushed in."""
     from iccs.sparql.remote import push
 
-    exe = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
-    if not os.path.exists(exe):
-        print("oxigraph (pip install oxigraph) not found: skipped", file=sys.stderr)
+    exe = installed("oxigraph")
+    if exe is None:
         return None, None
     port = free_port()
     proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
@@ -154,9 +162,8 @@ def start_rdflib_endpoint():
     """rdflib-endpoint (a Python endpoint over rdflib, pip rdflib-endpoint), the issue's baseline."""
     from iccs.resources import ontology_files
 
-    exe = shutil.which("rdflib-endpoint") or os.path.join(os.path.dirname(sys.executable), "rdflib-endpoint")
-    if not os.path.exists(exe):
-        print("rdflib-endpoint (pip install rdflib-endpoint) not found: skipped", file=sys.stderr)
+    exe = installed("rdflib-endpoint")
+    if exe is None:
         return None, None
     port = free_port()
     proc = subprocess.Popen([exe, "serve", "--host", "127.0.0.1", "--port", str(port)] + ontology_files(),
