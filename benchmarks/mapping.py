@@ -80,6 +80,8 @@ def timed(cmd, env):
 
 ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("whole method", {}, None),
+    ("- meaning (sentence encoder)", {}, "meaning"),
+    ("- meaning, with the same points for a category and its subcategory", {}, "equalise"),
     ("- index terms", {"kinds": {"index term": 0.0}}, None),
     ("- labels", {"kinds": {"label": 0.0}}, None),
     ("- inclusions", {"kinds": {"inclusion": 0.0}}, None),
@@ -97,6 +99,17 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("- stemming", {}, "stemming"),
     ("- boilerplate and reference removal", {}, "boilerplate"),
 ]
+
+
+def _unequalised(encoder):
+    """``with_meaning`` as first written: each code its own points, a category and its
+    subcategory apart."""
+    def with_meaning(own, evidence, near, classification):
+        own = dict(own)
+        for code, points in encoder.bonus(near).items():
+            own[code] = own.get(code, 0.0) + points
+        return own
+    return with_meaning
 
 
 def quality():
@@ -140,15 +153,20 @@ def quality():
         if off == "boilerplate":
             patches += [mock.patch.object(text, "BOILERPLATE", {"en": set(), "es": set()}),
                         mock.patch.object(text, "strip_references", lambda t: t)]
-        if off and off != "adapt":  # the cached index holds stemmed, cleaned terms: build one apart
+        if off == "equalise":  # each code keeps its own points
+            from iccs.mapping import meaning as encoder
+
+            patches.append(mock.patch.object(sys.modules["iccs.mapping.suggest"], "with_meaning", _unequalised(encoder)))
+        if off in ("stemming", "boilerplate"):  # the cached index holds stemmed, cleaned terms: build one apart
             patches.append(mock.patch.object(corpus, "load", lambda cl, lang: corpus.build(cl, lang)))
         for patch in patches:
             patch.start()
         try:
-            cold = evaluate(dev_gold, suggest(dev, lang="es", params=p, classification=c))
+            m = off != "meaning"
+            cold = evaluate(dev_gold, suggest(dev, lang="es", params=p, classification=c, meaning=m))
             warm = evaluate(dev_gold, suggest_folds(dev, dev_gold, folds=10, lang="es", params=p,
-                                                    classification=c, adapt=off != "adapt"))
-            en = evaluate(en_gold, suggest(english, lang="en", params=p, classification=c))
+                                                    classification=c, adapt=off != "adapt", meaning=m))
+            en = evaluate(en_gold, suggest(english, lang="en", params=p, classification=c, meaning=m))
         finally:
             for patch in patches:
                 patch.stop()

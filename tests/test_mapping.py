@@ -119,7 +119,7 @@ def test_level_choice_end_to_end(classification, label, lang, code):
 def test_suggestions_are_ranked_calibrated_and_explained(classification, english):
     offences = suggest(english, lang="en", top=5, classification=classification)
     assert [o.national_code for o in offences] == [r["national_code"] for r in english]
-    kinds = {"label", "index term", "inclusion", "definition", "exclusion", "accepted"}
+    kinds = {"label", "index term", "inclusion", "definition", "exclusion", "accepted", "meaning"}
     for o in offences:
         assert not o.decided and 1 <= len(o.suggestions) <= 5
         assert [s.rank for s in o.suggestions] == list(range(1, len(o.suggestions) + 1))

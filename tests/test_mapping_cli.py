@@ -58,18 +58,22 @@ def test_json_contract(tmp_path):
             assert set(s) == {"rank", "iccs_code", "iccs_label", "score", "evidence"}
             for e in s["evidence"]:
                 assert set(e) == {"kind", "text", "lang", "via"}
-                assert e["kind"] in {"label", "index term", "inclusion", "definition", "exclusion", "accepted"}
+                assert e["kind"] in {"label", "index term", "inclusion", "definition", "exclusion", "accepted",
+                                     "meaning"}
 
 
 def _write_variants(tmp_path):
     with open(EXAMPLE, encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    text = "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n"
+    # an accent that Windows-1252 and UTF-8 write differently (the sentence encoder reads accents)
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in rows).replace("Murder", "Murdér") + "\n"
+    (tmp_path / "utf8.csv").write_text(text, encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
     variants = {
         "bom.csv": ("\ufeff" + text).encode("utf-8"),
         "semicolon.csv": "\n".join(";".join(f'"{c}"' for c in r) for r in rows).encode("utf-8"),
         "tab.tsv": "\n".join("\t".join(r) for r in rows).encode("utf-8"),
-        "cp1252.csv": text.replace("Murder", "Murdér").encode("cp1252"),
+        "cp1252.csv": text.encode("cp1252"),
     }
     for name, data in variants.items():
         (tmp_path / name).write_bytes(data)
@@ -84,18 +88,20 @@ def _write_variants(tmp_path):
     return list(variants) + ["book.xlsx"]
 
 
-def test_input_variants_give_the_same_suggestions(tmp_path, example_csv):
-    for name in _write_variants(tmp_path):
+def test_input_variants_give_the_same_suggestions(tmp_path):
+    names = _write_variants(tmp_path)
+    want = parse(run("map", "suggest", tmp_path / "utf8.csv", "--top", "3").stdout)
+    assert want
+    for name in names:
         result = run("map", "suggest", tmp_path / name, "--top", "3")
         assert result.exit_code == 0, (name, result.stderr)
         got = parse(result.stdout)
-        want = parse(example_csv)
         assert [(r["national_code"], r["iccs_code"]) for r in got] == \
             [(r["national_code"], r["iccs_code"]) for r in want], name
     result = run("map", "suggest", tmp_path / "renamed.csv", "--top", "3", "--code-col", "Offence number",
                  "--label-col", "Offence name", "--description-col", "Legal text", "--family-col", "Chapter")
     assert result.exit_code == 0, result.stderr
-    assert parse(result.stdout) == parse(example_csv)
+    assert parse(result.stdout) == want
 
 
 def _bad_inputs(tmp_path):

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 # (bias, raw score, lead over the next, share of the first), fitted by fit_default
 DEFAULTS = {
-    False: (-6.4215, 0.2669, 1.6121, 4.5466),  # cold: no accepted decisions
-    True: (-8.3454, -0.0269, 1.8239, 6.9246),  # warm: fewer than MIN_DECISIONS accepted
+    False: (-6.0228, 2.0162, 1.619, 0.8079),  # cold: no accepted decisions
+    True: (-5.8735, 1.8522, 1.6994, 1.1),  # warm: fewer than MIN_DECISIONS accepted
 }
 
 

@@ -20,7 +20,7 @@ def as_offence(row, line=0):
 
 
 def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=None,
-            calibration=None, progress=None, adapt=True):
+            calibration=None, progress=None, adapt=True, meaning=True):
     """Rank ICCS codes for each national offence.
 
     ``rows``: dicts (``national_code``/``code``, ``label``, optional ``description``, ``family``)
@@ -32,7 +32,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     each suggestion's ``score`` is a calibrated probability that it is the right code.
     ``adapt``: with 30 accepted decisions or more, scale their weight by how well they predict
     the others (``balance``) and refit the calibration on them; ``params`` and ``calibration``
-    fix the weights and the calibration instead.
+    fix the weights and the calibration instead. ``meaning``: also rank by the multilingual
+    sentence encoder (``meaning.py``); False ranks by the words of the ICCS texts alone.
     """
     from .. import load
     from . import calibrate
@@ -46,13 +47,15 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     corpus = corpora.load(c, lang)
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
+    near = _near(c, lang, offences, decisions, decided, meaning)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
-        p = balance(decisions, corpus, c, p, memory, lang)
+        p = balance(decisions, corpus, c, p, memory, lang, near)
     model = calibration
     if model is None and memory is not None and adapt:
         model = calibrate.from_decisions(
-            decisions, lambda o: rank(o, corpus, c, p, memory, top, lang, None, exclude=o.national_code))
+            decisions, lambda o: rank(o, corpus, c, p, memory, top, lang, None, exclude=o.national_code,
+                                      near=near))
     if model is None:
         model = calibrate.default(bool(memory))
     for n, o in enumerate(offences, start=1):
@@ -62,16 +65,50 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
             o.suggestions = [Suggestion(1, code, c[code].label(lang), 1.0,
                                         [Evidence("accepted", DECIDED, lang, None)])]
         else:
-            o.suggestions = rank(o, corpus, c, p, memory, top, lang, model)
+            o.suggestions = rank(o, corpus, c, p, memory, top, lang, model, near=near)
         if progress:
             progress(n)
     return offences
 
 
+def _near(classification, lang, offences, decisions, decided, wanted):
+    """A :class:`Near` for the offences to rank and the accepted ones (ranked to weigh and
+    calibrate), encoded in one batch; one that finds nothing when the encoder is not wanted or
+    not installed."""
+    from . import meaning
+
+    if not wanted or not meaning.available():
+        return Near()
+    from . import corpus as corpora
+
+    todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in decisions]
+    unique = list({id(o): o for o in todo}.values())
+    if not unique:
+        return Near()
+    space = meaning.Meaning([corpora.load(classification, lang)] +
+                            [corpora.load(classification, other) for other in corpora.LANGS if other != lang])
+    return Near(space, dict(zip((id(o) for o in unique), meaning.offence_vectors(unique))))
+
+
+class Near:
+    """What the sentence encoder says of an offence: ``near(o)`` its ICCS codes close in meaning
+    (``Meaning.nearest``), ``vector(o)`` its vector (None without the encoder)."""
+
+    def __init__(self, space=None, vectors=None):
+        self.space, self.vectors = space, vectors or {}
+
+    def vector(self, o):
+        return self.vectors.get(id(o))
+
+    def __call__(self, o):
+        v = self.vector(o)
+        return self.space.nearest(v) if v is not None else {}
+
+
 BALANCE_SAMPLE = 100
 
 
-def balance(decisions, corpus, classification, p, memory, lang):
+def balance(decisions, corpus, classification, p, memory, lang, near=None):
     """Params whose weights of accepted evidence follow how well it predicts this list: on a
     sample of the decisions, each left out in turn, how often the ICCS texts alone and the other
     decisions alone put the right code first; the accepted weights are scaled by the ratio
@@ -81,11 +118,12 @@ def balance(decisions, corpus, classification, p, memory, lang):
 
     if len(decisions) < 30:
         return p
+    near = near or Near()
     step = max(1, -(-len(decisions) // BALANCE_SAMPLE))
     alone = replace(p, kinds=tuple((k, 0.0) for k, _ in p.kinds))
     right_iccs = right_memory = 0
     for o, code in decisions[::step]:
-        first = rank(o, corpus, classification, p, None, 1, lang, None)
+        first = rank(o, corpus, classification, p, None, 1, lang, None, near=near)
         right_iccs += bool(first) and first[0].iccs_code == code
         first = rank(o, corpus, classification, alone, memory, 1, lang, None, exclude=o.national_code)
         right_memory += bool(first) and first[0].iccs_code == code
@@ -113,8 +151,9 @@ def resolve_accepted(accepted, offences, classification):
 
 
 def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", model=None,
-         exclude=None):
-    """The ``top`` suggestions for one offence."""
+         exclude=None, near=None):
+    """The ``top`` suggestions for one offence. ``near``: a :class:`Near`; the offence's codes
+    close in meaning add their points to the evidence scores (scaled so that the best is 1)."""
     evidence = iccs_evidence(corpus, parts(offence, lang, p), p)
     votes = {}
     if memory is not None:
@@ -129,12 +168,18 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
     if votes:
         own = {code: s + votes.get(code[:2], 0.0) + (votes.get(code[:4], 0.0) if len(code) > 2 else 0.0)
                for code, s in own.items()}
+    top_score = max(own.values(), default=0.0)
+    if top_score > 0:  # the best is 1: scores of offences with much and little text alike
+        own = {code: s / top_score for code, s in own.items()}
+    close = near(offence) if near is not None else {}
+    if close:
+        own = with_meaning(own, evidence, close, classification)
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))
 
     def matched(code):  # the offence's words that the code's best pieces contain
-        return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] != "accepted"
+        return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] not in ("accepted", "meaning")
                 for t in terms(e[2], lang)} & asked
 
     ranked = choose_level(classification, ranked[:top + 2], p, matched)[:top + 1]
@@ -152,17 +197,46 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
     return out
 
 
+def with_meaning(own, evidence, near, classification):
+    """The evidence scores (the best is 1) plus the points of the codes close in meaning; each
+    such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning says
+    where in the ICCS an offence lies, not how detailed a code fits it (a group's label and its
+    'other' class read alike): a category and its subcategory that are both close get the same
+    points, the higher, so that the words of the texts choose between them (``choose_level``)."""
+    from .meaning import bonus
+
+    own = dict(own)
+    points = bonus(near)
+    for code in sorted(points, key=points.get, reverse=True):
+        node = classification.get(code)
+        while node is not None and node.parent is not None:
+            node = node.parent
+            if node.code in points:
+                points[node.code] = points[code] = max(points[node.code], points[code])
+    for code, p in points.items():
+        own[code] = own.get(code, 0.0) + p
+        _, (_, kind, lang, text, via) = near[code]
+        evidence.setdefault(code, []).append((p, "meaning", text, lang, via if kind == "exclusion" else None))
+    return own
+
+
+TELLING = ("exclusion", "accepted", "meaning")  # kinds shown even when not among the best
+
+
 def _shown(evidence):
     """The best pieces of evidence of a code, with the best of each kind that tells most (an
-    exclusion naming the offence, an accepted decision) among them even when it is not the best."""
+    exclusion naming the offence, an accepted decision, the closest text in meaning when it is
+    not one already shown) among them even when it is not the best: each takes the place of the
+    weakest piece of another kind."""
     shown = list(evidence[:EVIDENCE_SHOWN])
-    slot = len(shown) - 1
-    for kind in ("exclusion", "accepted"):
-        if slot > 0 and not any(e[1] == kind for e in shown):
-            best = next((e for e in evidence if e[1] == kind), None)
-            if best is not None:
-                shown[slot] = best
-                slot -= 1
+    for kind in TELLING:
+        if any(e[1] == kind for e in shown):
+            continue
+        texts = {e[2] for e in shown}
+        best = next((e for e in evidence if e[1] == kind and e[2] not in texts), None)
+        weakest = [i for i in range(len(shown) - 1, 0, -1) if shown[i][1] not in TELLING]
+        if best is not None and weakest:
+            shown[weakest[0]] = best
     return [Evidence(kind, text, lang, via, weight) for weight, kind, text, lang, via in shown]
 
 
@@ -173,7 +247,7 @@ def _from_children(classification, code, evidence, n):
     while stack:
         node = stack.pop()
         for weight, kind, text, lang, _ in evidence.get(node.code, ()):
-            if kind != "exclusion" and kind != "accepted":
+            if kind not in TELLING:
                 found.append(Evidence(kind, text, lang, node.code, weight))
         stack.extend(node.children)
     found.sort(key=lambda e: -e.weight)

@@ -1,0 +1,103 @@
+"""The sentence encoder in iccs.mapping (meaning.py): its shipped table, its text clean-up, what it
+finds across languages, and that it measurably helps the suggestions."""
+import csv
+from pathlib import Path
+
+import pytest
+
+from iccs.mapping import corpus, evaluate, meaning, suggest
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
+
+
+@pytest.fixture(scope="module")
+def english_space(classification):
+    return meaning.Meaning([corpus.load(classification, "en")])
+
+
+def test_shipped_table_holds_every_text_of_the_graph(classification):
+    """Every ICCS text the mapping searches has its vector in the shipped table (else it is
+    encoded at each first run: rebuild with tools/build_meaning.py)."""
+    row, vectors = meaning.read_table()
+    texts = {p[3] for p in corpus.pieces(classification)}
+    missing = sorted(t for t in texts if t not in row)
+    assert not missing, f"{len(missing)} texts lack a vector, e.g. {missing[:3]}"
+    assert vectors.shape == (len(row), 512)
+
+
+def test_shipped_vectors_are_the_encoders(classification):
+    """A sample of the shipped vectors equals a fresh encoding (float16 rounding aside)."""
+    import numpy as np
+
+    row, vectors = meaning.read_table()
+    sample = sorted(row)[::400]
+    fresh = meaning.encode(sample)
+    stored = np.vstack([vectors[row[t]].astype(np.float32) for t in sample])
+    assert np.min(np.sum(fresh * stored, axis=1)) > 0.999
+
+
+def test_a_table_of_another_model_is_not_read(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "v.npz"
+    np.savez(path, model=np.array("another-model"), texts=np.array(["x"]), vectors=np.ones((1, 512)))
+    assert meaning.read_table(path) == ({}, None)
+    assert meaning.read_table(tmp_path / "absent.npz") == ({}, None)
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("ROBO EN LUGAR HABITADO", "Robo en lugar habitado"),
+    ("ART. 141 INC. 3 Sustraer a un menor", "Sustraer a un menor"),
+    ("Theft of a motor vehicle", "Theft of a motor vehicle"),
+    ("", ""),
+])
+def test_plain_text(text, plain):
+    assert meaning.plain(text) == plain
+
+
+def test_spanish_labels_find_their_english_category(classification, english_space):
+    """Across languages: the Spanish label of each division, group and class, encoded, finds its
+    own category among the English texts alone, first for most of them."""
+    categories = [c for c in classification if len(c.code) >= 4]
+    vectors = meaning.encode([meaning.plain(c.label("es")) for c in categories])
+    first = sum(next(iter(english_space.nearest(v))) == c.code for c, v in zip(categories, vectors))
+    assert first / len(categories) >= 0.7
+
+
+def test_nearest_keeps_codes_within_the_window(english_space):
+    [v] = meaning.encode(["Breaking into a house to steal"])
+    near = english_space.nearest(v)
+    sims = [s for s, _ in near.values()]
+    assert sims == sorted(sims, reverse=True) and max(sims) - min(sims) <= meaning.WINDOW
+    assert next(iter(near)) == "05012"  # burglary of private residential premises
+    points = meaning.bonus(near)
+    assert max(points.values()) == pytest.approx(meaning.WEIGHT * meaning.WINDOW)
+
+
+def test_meaning_is_shown_as_evidence(classification):
+    [o] = suggest([{"code": "x", "label": "Lesiones graves causadas a un carabinero"}], lang="es",
+                  classification=classification)
+    kinds = {e.kind for s in o.suggestions for e in s.evidence}
+    assert "meaning" in kinds
+    shown = [e for s in o.suggestions for e in s.evidence if e.kind == "meaning"]
+    assert all(e.brief().startswith("close in meaning to") for e in shown)
+
+
+def test_meaning_measurably_helps_on_the_development_set(classification):
+    """The ablation the issue asks for, as a test: with the encoder the Chilean list (cold) gets
+    more right codes among the first five and a higher mean reciprocal rank than by words alone."""
+    with open(DATA / "chile-ine-dev.csv", encoding="utf-8", newline="") as f:
+        dev = list(csv.DictReader(f))
+    gold = {r["national_code"]: r["iccs"] for r in dev}
+    words = evaluate(gold, suggest(dev, lang="es", classification=classification, meaning=False))
+    both = evaluate(gold, suggest(dev, lang="es", classification=classification))
+    assert both.topk > words.topk and both.mrr > words.mrr
+
+
+def test_without_the_encoder_the_words_rank_alone(classification, monkeypatch):
+    rows = [{"code": "a", "label": "Burglary of a dwelling"}, {"code": "b", "label": "Drunk driving"}]
+    words = suggest(rows, lang="en", classification=classification, meaning=False)
+    monkeypatch.setattr(meaning, "available", lambda: False)
+    missing = suggest(rows, lang="en", classification=classification)
+    assert [[(s.iccs_code, s.score) for s in o.suggestions] for o in missing] == \
+        [[(s.iccs_code, s.score) for s in o.suggestions] for o in words]

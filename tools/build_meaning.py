@@ -1,0 +1,24 @@
+"""Encode every ICCS text the mapping searches (both editions) with the sentence encoder and write
+the table shipped with the package, ``iccs/mapping/meaning-vectors.npz`` (see
+``iccs/mapping/meaning.py``). Run after the graph changes; ``tests/test_meaning.py`` fails while
+the table lacks a text of the current graph.
+
+    python tools/build_meaning.py
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    from iccs import load
+    from iccs.mapping import corpus, meaning
+
+    pieces = corpus.pieces(load())
+    n = meaning.write_table(p[3] for p in pieces)
+    print(f"wrote {meaning.VECTORS}: {n} texts ({os.path.getsize(meaning.VECTORS) / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
