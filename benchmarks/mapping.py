@@ -104,9 +104,9 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
 def _unequalised(encoder):
     """``with_meaning`` as first written: each code its own points, a category and its
     subcategory apart."""
-    def with_meaning(own, evidence, near, classification):
+    def with_meaning(own, evidence, near, classification, decay):
         own = dict(own)
-        for code, points in encoder.bonus(near).items():
+        for code, points in encoder.bonus(near, decay).items():
             own[code] = own.get(code, 0.0) + points
         return own
     return with_meaning

@@ -183,10 +183,20 @@ def test_accepted_row_is_never_its_own_evidence(classification, english):
 
 def test_calibration_fit_learns_a_monotone_probability():
     # right when the score is high: the fitted probability grows with the score
-    samples = [([x / 10, 0.0], 0, x >= 5) for x in range(1, 10) for _ in range(5)]
+    samples = [(calibrate.features([x / 10, 0.0], 0), x >= 5) for x in range(1, 10) for _ in range(5)]
     model = calibrate.fit(samples)
-    probs = [model.probability([x / 10, 0.0], 0) for x in range(1, 10)]
+    probs = [model.probability(calibrate.features([x / 10, 0.0], 0)) for x in range(1, 10)]
     assert probs == sorted(probs) and probs[0] < 0.2 and probs[-1] > 0.8
+
+
+def test_calibration_reads_how_much_the_offence_matched_at_all():
+    """Two offences ranked alike, one whose words the ICCS has much of and whose best code is
+    close in meaning, one that hardly matched: the fitted probabilities tell them apart."""
+    strong = calibrate.features([1.0, 0.5], 0, strength=8.0, closeness=0.8)
+    weak = calibrate.features([1.0, 0.5], 0, strength=0.5, closeness=0.3)
+    samples = [(strong, True)] * 8 + [(strong, False)] * 2 + [(weak, True)] * 2 + [(weak, False)] * 8
+    model = calibrate.fit(samples)
+    assert model.probability(strong) > 0.7 > 0.3 > model.probability(weak)
 
 
 def _offence(code, *suggested, decided=False):

@@ -1,8 +1,11 @@
 """Scores that mean something: the probability that a suggestion is the right code.
 
-The raw score of a suggestion (how much evidence it has) is turned into a probability by a
-logistic model of three features: the raw score, its lead over the next suggestion, and its share
-of the first suggestion's score. The model is fitted on labelled offences (``fit``): the shipped
+The raw score of a suggestion (how much evidence it has, the best of the offence's scaled to 1
+plus the points of meaning) is turned into a probability by a logistic model of five features:
+the raw score, its lead over the next suggestion, its share of the first suggestion's score, how
+much of the ICCS words the offence matched at all (before scaling: an offence whose words the
+ICCS hardly has is a doubt whatever its ranking), and how close in meaning the code's closest
+text is (cosine similarity). The model is fitted on labelled offences (``fit``): the shipped
 coefficients (``DEFAULTS``) were fitted by ``fit_default`` on the two labelled sets in
 ``data/mapping`` (Chile's offences in Spanish and the English check set; cold and warm apart);
 with 30 accepted decisions or more, ``suggest`` refits on them (``from_decisions``, each decision
@@ -11,26 +14,35 @@ ranked with the others), so that the scores follow the user's own list.
 import math
 from dataclasses import dataclass
 
-# (bias, raw score, lead over the next, share of the first), fitted by fit_default
+# (bias, raw score, lead over the next, share of the first, log(1 + words matched), closeness in
+# meaning), fitted by fit_default
 DEFAULTS = {
-    False: (-6.0228, 2.0162, 1.619, 0.8079),  # cold: no accepted decisions
-    True: (-5.8735, 1.8522, 1.6994, 1.1),  # warm: fewer than MIN_DECISIONS accepted
+    False: (-9.2554, 0.4384, 0.5756, 4.387, 0.1609, 4.1128),  # cold: no accepted decisions
+    True: (-8.3326, 0.4347, 0.5958, 3.6514, 0.1908, 3.5624),  # warm: fewer than MIN_DECISIONS accepted
 }
 
 
-def features(scores, i):
+def features(scores, i, strength=0.0, closeness=0.0):
+    """The features of the ``i``-th of a ranked list's raw ``scores`` (one more than shown)."""
     s = scores[i]
     nxt = scores[i + 1] if i + 1 < len(scores) else 0.0
     first = scores[0] or 1.0
-    return (1.0, s, s - nxt, s / first)
+    return (1.0, s, s - nxt, s / first, math.log1p(max(0.0, strength)), closeness)
+
+
+def of(suggestions, i):
+    """The features of the ``i``-th of an offence's suggestions (as ``rank`` made them)."""
+    raw = [s.raw for s in suggestions] + [suggestions[-1].runner_up]
+    return features(raw, i, suggestions[i].strength, suggestions[i].closeness)
 
 
 @dataclass(frozen=True)
 class Calibration:
     coef: tuple
 
-    def probability(self, scores, i):
-        z = sum(c * x for c, x in zip(self.coef, features(scores, i)))
+    def probability(self, x):
+        """The probability that a suggestion of features ``x`` (``features``) is right."""
+        z = sum(c * v for c, v in zip(self.coef, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -39,19 +51,18 @@ def default(warm=False):
 
 
 def samples(offences, gold):
-    """Training samples from ranked offences and their right codes: (scores, index, right)."""
+    """Training samples from ranked offences and their right codes: (features, right)."""
     out = []
     for o in offences:
         truth = gold.get(o.national_code)
         if truth is None or o.decided or not o.suggestions:
             continue
-        raw = [s.raw for s in o.suggestions] + [o.suggestions[-1].runner_up]
-        out += [(raw, i, s.iccs_code == truth) for i, s in enumerate(o.suggestions)]
+        out += [(of(o.suggestions, i), s.iccs_code == truth) for i, s in enumerate(o.suggestions)]
     return out
 
 
 MIN_DECISIONS = 30
-MAX_DECISIONS = 100  # a sample of this many is enough for four coefficients
+MAX_DECISIONS = 100  # a sample of this many is enough for six coefficients
 
 
 def from_decisions(decisions, rank_one):
@@ -66,19 +77,18 @@ def from_decisions(decisions, rank_one):
         suggestions = rank_one(o)
         if not suggestions:
             continue
-        raw = [s.raw for s in suggestions] + [suggestions[-1].runner_up]
-        data += [(raw, i, s.iccs_code == code) for i, s in enumerate(suggestions)]
-    if not any(ok for _, _, ok in data) or all(ok for _, _, ok in data):
+        data += [(of(suggestions, i), s.iccs_code == code) for i, s in enumerate(suggestions)]
+    if not any(ok for _, ok in data) or all(ok for _, ok in data):
         return None
     return fit(data)
 
 
 def fit(samples, l2=1e-3, iterations=50):
-    """A Calibration from ``samples``: (scores of a ranked list, index, right or not).
-    Logistic regression by Newton's method (four features: a 4x4 system)."""
-    xs = [features(scores, i) for scores, i, _ in samples]
-    ys = [1.0 if ok else 0.0 for _, _, ok in samples]
-    k = len(xs[0]) if xs else 4
+    """A Calibration from ``samples``: (features, right or not). Logistic regression by
+    Newton's method (six features: a 6x6 system)."""
+    xs = [x for x, _ in samples]
+    ys = [1.0 if ok else 0.0 for _, ok in samples]
+    k = len(xs[0]) if xs else len(features([0.0], 0))
     w = [0.0] * k
     for _ in range(iterations):
         grad = [l2 * wi for wi in w]
@@ -124,7 +134,7 @@ def fit_default(sets, folds=10):
     from .suggest import suggest
 
     c = load()
-    identity = Calibration((0.0, 1.0, 0.0, 0.0))
+    identity = Calibration((0.0, 1.0, 0.0, 0.0, 0.0, 0.0))
     cold, warm = [], []
     for path, lang in sets:
         rows = read_decisions(path, c)

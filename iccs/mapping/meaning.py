@@ -15,7 +15,7 @@ when first needed.
 
 An offence is encoded as its name and as its name with its legal text (article references off,
 capitals of a catalogue that shouts made ordinary), the two vectors added. A code's similarity is
-that of its closest piece; ``bonus`` turns the codes close to the best one into points added to
+that of its closest pieces; ``bonus`` turns the codes close to the best one into points added to
 the evidence score (``suggest.rank``), and the closest piece is shown as the evidence.
 """
 import os
@@ -141,8 +141,8 @@ class Meaning:
                                   for t in texts]) if texts else np.zeros((0, 512), np.float32)
 
     def nearest(self, vector):
-        """code → (similarity, piece) of each code whose closest piece to an offence's vector is
-        within ``WINDOW`` of the closest of all."""
+        """code → [(similarity, piece), …] best first: the pieces of each code within ``WINDOW``
+        of the closest of all to an offence's vector."""
         import numpy as np
 
         sims = self.vectors @ vector
@@ -151,14 +151,16 @@ class Meaning:
         close = np.nonzero(sims > sims.max() - WINDOW)[0]
         out = {}
         for i in close[np.argsort(-sims[close], kind="stable")]:
-            out.setdefault(self.pieces[i][0], (float(sims[i]), self.pieces[i]))
+            out.setdefault(self.pieces[i][0], []).append((float(sims[i]), self.pieces[i]))
         return out
 
 
-def bonus(nearest):
-    """code → points for the codes within ``WINDOW`` of the offence's closest code: ``WEIGHT``
-    per unit of similarity above the window's floor (the closest gains ``WEIGHT * WINDOW``)."""
+def bonus(nearest, decay=(1.0, 0.5, 0.25)):
+    """code → points: ``WEIGHT`` per unit of similarity above the window's floor, of its closest
+    piece, plus its next closest with falling weights (``decay``): a category whose label, index
+    terms and inclusions all come close is likelier than one text that does."""
     if not nearest:
         return {}
-    floor = max(s for s, _ in nearest.values()) - WINDOW
-    return {code: WEIGHT * (s - floor) for code, (s, _) in nearest.items() if s > floor}
+    floor = max(found[0][0] for found in nearest.values()) - WINDOW
+    return {code: WEIGHT * sum(d * (s - floor) for d, (s, _) in zip(decay, found))
+            for code, found in nearest.items()}

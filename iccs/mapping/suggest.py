@@ -1,4 +1,5 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
+from .calibrate import features
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, with_context
 from .text import detect_lang, terms
 from .types import Evidence, Offence, Suggestion
@@ -173,7 +174,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         own = {code: s / top_score for code, s in own.items()}
     close = near(offence) if near is not None else {}
     if close:
-        own = with_meaning(own, evidence, close, classification)
+        own = with_meaning(own, evidence, close, classification, p.decay)
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))
@@ -189,15 +190,17 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         shown = _shown(evidence.get(code, []))
         if len(shown) < EVIDENCE_SHOWN:
             shown += _from_children(classification, code, evidence, EVIDENCE_SHOWN - len(shown))
-        prob = model.probability(scores, r - 1) if model else s
+        closeness = close[code][0][0] if code in close else 0.0
+        prob = model.probability(features(scores, r - 1, top_score, closeness)) if model else s
         if out:
             prob = min(prob, out[-1].score)  # a lower rank is never more likely
         out.append(Suggestion(r, code, classification[code].label(lang), prob, shown, raw=s,
-                              runner_up=scores[r] if r < len(scores) else 0.0))
+                              runner_up=scores[r] if r < len(scores) else 0.0, strength=top_score,
+                              closeness=closeness))
     return out
 
 
-def with_meaning(own, evidence, near, classification):
+def with_meaning(own, evidence, near, classification, decay=(1.0,)):
     """The evidence scores (the best is 1) plus the points of the codes close in meaning; each
     such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning says
     where in the ICCS an offence lies, not how detailed a code fits it (a group's label and its
@@ -206,7 +209,7 @@ def with_meaning(own, evidence, near, classification):
     from .meaning import bonus
 
     own = dict(own)
-    points = bonus(near)
+    points = bonus(near, decay)
     for code in sorted(points, key=points.get, reverse=True):
         node = classification.get(code)
         while node is not None and node.parent is not None:
@@ -215,7 +218,7 @@ def with_meaning(own, evidence, near, classification):
                 points[node.code] = points[code] = max(points[node.code], points[code])
     for code, p in points.items():
         own[code] = own.get(code, 0.0) + p
-        _, (_, kind, lang, text, via) = near[code]
+        _, (_, kind, lang, text, via) = near[code][0]
         evidence.setdefault(code, []).append((p, "meaning", text, lang, via if kind == "exclusion" else None))
     return own
 

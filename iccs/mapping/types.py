@@ -42,6 +42,8 @@ class Suggestion:
     evidence: list = field(default_factory=list)
     raw: float = 0.0  # the evidence score before calibration (not in the outputs)
     runner_up: float = 0.0  # the raw score of the next candidate, shown or not
+    strength: float = 0.0  # how much of the ICCS words the offence's best code matched (before scaling)
+    closeness: float = 0.0  # cosine similarity of this code's closest text in meaning (0: none close)
     evidence_line: str = ""  # the evidence as a suggestions CSV gave it, in one line (when read back)
 
     def to_dict(self):
