@@ -34,6 +34,9 @@ def english():
     ("Ley 20.000 Art. 3 Tráfico de drogas", "es", ["trafic", "drog"]),
     ("SUSTRACCIÓN DE MENORES", "es", ["sustraccion", "menor"]),
     ("Whoever unlawfully kills another under section 18 of the Act", "en", ["unlaw", "kill", "anoth"]),
+    ("Art. 222-7 C. pén. Le fait de donner volontairement la mort à autrui", "fr",
+     ["don", "volontair", "mort", "autrui"]),
+    ("Vol avec violence, alinéa 2 de la loi n° 2004-575", "fr", ["vol", "violenc"]),
 ])
 def test_terms_drop_references_and_boilerplate(text, lang, expected):
     assert terms(text, lang) == expected
@@ -52,6 +55,14 @@ def test_article_key(texts, expected):
 def test_detect_lang():
     assert detect_lang(["El que matare a otro será castigado con presidio"]) == "es"
     assert detect_lang(["Whoever kills another person with intent"]) == "en"
+    assert detect_lang(["Vol avec violence sur une personne dans un lieu public"]) == "fr"
+
+
+@pytest.mark.parametrize("name, lang", [("chile-ine-dev.csv", "es"), ("english-check.csv", "en"),
+                                        ("french-check.csv", "fr")])
+def test_each_set_is_detected_in_its_language(name, lang):
+    rows = read(name)
+    assert detect_lang(r["label"] + " " + r["description"] for r in rows) == lang
 
 
 def test_split_note_keeps_parentheses_whole():
@@ -136,6 +147,21 @@ def test_scores_do_not_depend_on_how_many_are_shown(classification, english):
     five = suggest(english[:20], lang="en", top=5, classification=classification)
     assert [(o.suggestions[0].iccs_code, o.suggestions[0].score) for o in one] == \
         [(o.suggestions[0].iccs_code, o.suggestions[0].score) for o in five]
+
+
+def test_french_check_set(classification):
+    """A French list: the ICCS has no French edition, so it is matched by meaning against both
+    editions and by its words against the English one, with English labels; by words alone it
+    would find little."""
+    french = read("french-check.csv")
+    gold = {r["national_code"]: r["iccs"] for r in french}
+    offences = suggest(french, classification=classification)  # language detected
+    result = evaluate(gold, offences)
+    assert result.topk >= 0.6 and result.same_section >= 0.7 and result.top1 >= 0.25
+    words = evaluate(gold, suggest(french, lang="fr", classification=classification, meaning=False))
+    assert words.topk < result.topk
+    s = offences[0].suggestions[0]
+    assert s.iccs_label == classification[s.iccs_code].label("en")
 
 
 def test_english_check_set(classification, english):

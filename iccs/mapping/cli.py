@@ -47,8 +47,9 @@ def _suggestions_text(offences, fmt):
               help="Write the suggestions to this file (atomically) instead of standard output.")
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True,
               help="Suggestions per offence.")
-@click.option("--lang", type=click.Choice(["auto", "en", "es"]), default="auto", show_default=True,
-              help="Language of the national list (auto: detected from its texts).")
+@click.option("--lang", type=click.Choice(["auto", "en", "es", "fr"]), default="auto", show_default=True,
+              help="Language of the national list (auto: detected from its texts). The ICCS has no "
+                   "French edition: a French list is matched by meaning and gets English labels.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format [default: json for an -o file ending .json, else csv].")
 @click.option("--code-col", help="Column of the national codes [default: code or national_code].")

@@ -28,7 +28,9 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     or :class:`Offence` objects. ``accepted``: reviewed decisions, dicts with ``national_code``,
     ``iccs_code`` and, for codes not among ``rows``, ``label`` (and optional ``description``,
     ``family``); they are evidence for the rest, and the rows they cover come back ``decided``.
-    ``lang``: 'en', 'es' or 'auto' (from the texts). ``progress``: called with the number of
+    ``lang``: the list's language, 'en', 'es', 'fr' or 'auto' (from the texts); the ICCS has no
+    French edition, so a French list is matched by meaning against both editions and by its
+    words against the English one, and is given English labels. ``progress``: called with the number of
     offences done after each one. Returns the offences with ``suggestions`` filled, in input order;
     each suggestion's ``score`` is a calibrated probability that it is the right code.
     ``adapt``: with 30 accepted decisions or more, scale their weight by how well they predict
@@ -45,7 +47,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
     if lang == "auto":
         lang = detect_lang(o.label + " " + o.description for o in offences[:200])
-    corpus = corpora.load(c, lang)
+    edition = lang if lang in corpora.LANGS else "en"  # the ICCS has no French edition
+    corpus = corpora.load(c, edition)
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     near = _near(c, lang, offences, decisions, decided, meaning)
@@ -63,7 +66,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
         if o.national_code in decided:
             code = decided[o.national_code]
             o.decided = True
-            o.suggestions = [Suggestion(1, code, c[code].label(lang), 1.0,
+            o.suggestions = [Suggestion(1, code, c[code].label(edition), 1.0,
                                         [Evidence("accepted", DECIDED, lang, None)])]
         else:
             o.suggestions = rank(o, corpus, c, p, memory, top, lang, model, near=near)
@@ -86,8 +89,7 @@ def _near(classification, lang, offences, decisions, decided, wanted):
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near()
-    space = meaning.Meaning([corpora.load(classification, lang)] +
-                            [corpora.load(classification, other) for other in corpora.LANGS if other != lang])
+    space = meaning.Meaning([corpora.load(classification, edition) for edition in corpora.LANGS])
     return Near(space, dict(zip((id(o) for o in unique), meaning.offence_vectors(unique))))
 
 
@@ -181,7 +183,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
 
     def matched(code):  # the offence's words that the code's best pieces contain
         return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] not in ("accepted", "meaning")
-                for t in terms(e[2], lang)} & asked
+                for t in terms(e[2], e[3])} & asked
 
     ranked = choose_level(classification, ranked[:top + 2], p, matched)[:top + 1]
     scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one
@@ -194,7 +196,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         prob = model.probability(features(scores, r - 1, top_score, closeness)) if model else s
         if out:
             prob = min(prob, out[-1].score)  # a lower rank is never more likely
-        out.append(Suggestion(r, code, classification[code].label(lang), prob, shown, raw=s,
+        out.append(Suggestion(r, code, classification[code].label(corpus.lang), prob, shown, raw=s,
                               runner_up=scores[r] if r < len(scores) else 0.0, strength=top_score,
                               closeness=closeness))
     return out

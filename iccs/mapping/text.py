@@ -12,7 +12,8 @@ from ..search import fold  # lower case, accents off: one way, shared with iccs 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _REFERENCE = re.compile(  # article, paragraph and law references, with their numbers
-    r"\b(?:art[ií]culos?|arts?|inc(?:iso)?s?|n[°º]|nros?|num|letras?|ley(?:es)?|d\.?\s?f\.?\s?l|d\.?\s?l|"
+    r"\b(?:art[ií]culos?|arts?|inc(?:iso)?s?|n[°º]|nros?|num|letras?|ley(?:es)?|lois?|al(?:in[ée]a)?s?|"
+    r"d\.?\s?f\.?\s?l|d\.?\s?l|"
     r"d\.?\s?s|c\.?\s?p|section|sec|para|paragraph|chapter|act|s)\.?\s*"
     r"[\d][\w.°º\-/]*(?:\s*(?:bis|ter|qu[aá]ter|y|e|a|al|and|to|-|,)\s*[\d][\w.°º\-/]*)*"
     r"(?:\s+(?:bis|ter|qu[aá]ter))?\b",
@@ -36,6 +37,11 @@ STOP = {
         me mediante mismo mi mis misma mismas mismos muy ni no nos o os para pero
         por porque que quien quienes se sea sean segun ser si sido siendo sin sino sobre su sus tal
         tales tambien tan tanto te toda todas todo todos tras un una unas uno unos y ya""".split()),
+    "fr": set("""au aux avec ce ces cet cette celui celle ceux dans de des du elle elles en et eux il ils
+        la le les leur leurs lui ma mais me meme mes moi mon ne ni nos notre nous on ou par pas pour
+        qu que qui quoi sa se ses son sur ta te tes ton tu un une vos votre vous est sont soit sera
+        ete etre ont ainsi apres avant dont lorsque lorsqu si sans sous tout toute tous toutes autre
+        autres entre contre vers chez plus moins tres aupres afin selon""".split()),
 }
 # Words of penal boilerplate: they say that something is punished, not what. A rule for any
 # national list, not for any one row.
@@ -50,7 +56,13 @@ BOILERPLATE = {
         medio maximo articulo articulos inciso incisos ley leyes codigo penal numero letra persona
         personas comete cometa cometiere cometido cometidos sujeto sujetos aquel cualquiera dispuesto
         establecido prescrito previsto respectivamente caso casos""".split()),
+    "fr": set("""infraction infractions delit delits crime crimes contravention contraventions peine
+        peines puni punie punis punissable reprime reprimee amende amendes emprisonnement reclusion
+        article articles alinea code penal pen loi lois fait quiconque personne personnes commis
+        commise commettre auteur cas""".split()),
 }
+STEMMERS = {"en": "english", "es": "spanish", "fr": "french"}  # Snowball's names of the languages
+LANGS = tuple(STEMMERS)  # the languages a national list may be in
 _STEMMERS = {}
 
 
@@ -64,7 +76,7 @@ def _stemmer(lang):
 
             raise ICCSError("iccs map needs PyStemmer (pip install PyStemmer)") from None
 
-        stemmer = _STEMMERS[lang] = Stemmer.Stemmer({"en": "english", "es": "spanish"}[lang])
+        stemmer = _STEMMERS[lang] = Stemmer.Stemmer(STEMMERS[lang])
     return stemmer
 
 
@@ -90,14 +102,15 @@ def terms(text, lang, boilerplate=True):
 
 
 def detect_lang(texts):
-    """'en' or 'es', by which language's function words are more frequent in the texts."""
-    counts = {"en": 0, "es": 0}
+    """'en', 'es' or 'fr', by which language's function words are more frequent in the texts
+    (English on a tie)."""
+    counts = {lang: 0 for lang in LANGS}
     for text in texts:
         for w in _WORD.findall(fold(text)):
             for lang in counts:
                 if w in STOP[lang]:
                     counts[lang] += 1
-    return "es" if counts["es"] > counts["en"] else "en"
+    return max(LANGS, key=lambda lang: (counts[lang], lang == "en"))
 
 
 def article_key(*texts):
