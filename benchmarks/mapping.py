@@ -4,9 +4,14 @@ Makes its own offence list (Spanish index terms of the ICCS with an article refe
 sentence around them, so each row looks like a national catalogue's), then times the command as a
 user runs it, in a fresh process each time:
 
-- first run: an empty cache folder (the graph is compiled and the search index built);
-- cached: the usual case, the cache filled by an earlier run;
-- cached with 500 accepted decisions (the warm setting, with the calibration refitted on them);
+- first run: an empty cache folder (the graph is compiled, the search index built, the sentence
+  encoder parsed and kept);
+- a new list: the usual first run on a list, the cache filled by an earlier run on another list
+  (the list's texts must be encoded);
+- the same list again (as after a review: its texts' vectors are remembered);
+- a new list with 500 accepted decisions (the warm setting, with the calibration refitted);
+- a new list whose offences have long legal texts (about 300 characters, as Chile's catalogue);
+- a new list with ``--words-only`` (no sentence encoder);
 
 against a bare `python -c pass` and `iccs show 0101` in the same run. Prints medians, ratios and
 the peak resident memory of the child. The aim of issue 7: 1,000 offences in <= 5 s, <= 1 GB.
@@ -41,7 +46,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICCS = os.path.join(os.path.dirname(sys.executable), "iccs")
 
 
-def make_list(folder, n):
+LEGAL = ("Sanciona al que, sin estar autorizado y con ánimo de lucro, ejecutare los actos señalados en "
+         "el inciso anterior, aun cuando no se hubiere producido el resultado que se proponía, y al que "
+         "facilitare los medios para su comisión, con la pena de presidio menor en su grado medio.")
+
+
+def make_list(folder, n, variant=0, long=False):
+    """A national list of ``n`` offences and its accepted decisions (every second one). Each
+    ``variant`` words its texts apart (a list the cache has not met); ``long`` gives each offence
+    a legal text of about 300 characters, as Chile's catalogue has (the encoder reads 250)."""
     sys.path.insert(0, ROOT)
     import iccs
 
@@ -50,18 +63,21 @@ def make_list(folder, n):
     rows, accepted = [], []
     for i in range(n):
         code, term = terms[(i * 7) % len(terms)]
-        rows.append({"code": f"N{i:05d}", "label": term.upper(),
-                     "description": f"ART. {100 + i % 400} INC. {1 + i % 3} El que cometiere {term.lower()} "
-                                    f"será castigado con presidio menor en su grado medio.",
+        description = (f"ART. {100 + i % 400} INC. {1 + i % 3} El que cometiere {term.lower()} "
+                       f"en la lista {variant} será castigado con presidio menor en su grado medio.")
+        if long:
+            description = f"{description} {LEGAL}"
+        rows.append({"code": f"N{i:05d}", "label": f"{term.upper()} ({variant})", "description": description,
                      "family": "CRIMENES Y SIMPLES DELITOS"})
         if i % 2 == 0:
             accepted.append({"national_code": f"N{i:05d}", "iccs_code": code})
-    offences = os.path.join(folder, "offences.csv")
+    suffix = f"{variant}{'-long' if long else ''}"
+    offences = os.path.join(folder, f"offences-{suffix}.csv")
     with open(offences, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    decisions = os.path.join(folder, "accepted.csv")
+    decisions = os.path.join(folder, f"accepted-{suffix}.csv")
     with open(decisions, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["national_code", "iccs_code"])
         w.writeheader()
@@ -127,9 +143,10 @@ def quality():
         with open(os.path.join(ROOT, "data", "mapping", name), encoding="utf-8", newline="") as f:
             return list(csv.DictReader(f))
 
-    dev, english = read("chile-ine-dev.csv"), read("english-check.csv")
+    dev, english, french = read("chile-ine-dev.csv"), read("english-check.csv"), read("french-check.csv")
     dev_gold = {r["national_code"]: r["iccs"] for r in dev}
     en_gold = {r["national_code"]: r["iccs"] for r in english}
+    fr_gold = {r["national_code"]: r["iccs"] for r in french}
 
     class Plain:  # a stemmer that leaves words as they are
         def stemWords(self, words):
@@ -138,7 +155,8 @@ def quality():
     def fig(e):
         return f"{100 * e.top1:5.1f} {100 * e.topk:5.1f} {100 * e.same_section:5.1f}"
 
-    print(f"{'':45s} {'cold (es, Chile)':17s}   {'warm (10-fold)':17s}   {'English check':17s}")
+    print(f"{'':45s} {'cold (es, Chile)':17s}   {'warm (10-fold)':17s}   {'English check':17s}   "
+          f"{'French check':17s}")
     for name, change, off in ABLATIONS:
         base = Params()
         change = dict(change)
@@ -151,7 +169,7 @@ def quality():
         if off == "stemming":
             patches.append(mock.patch.object(text, "_stemmer", lambda lang: Plain()))
         if off == "boilerplate":
-            patches += [mock.patch.object(text, "BOILERPLATE", {"en": set(), "es": set()}),
+            patches += [mock.patch.object(text, "BOILERPLATE", {lang: set() for lang in text.LANGS}),
                         mock.patch.object(text, "strip_references", lambda t: t)]
         if off == "equalise":  # each code keeps its own points
             from iccs.mapping import meaning as encoder
@@ -161,16 +179,19 @@ def quality():
             patches.append(mock.patch.object(corpus, "load", lambda cl, lang: corpus.build(cl, lang)))
         for patch in patches:
             patch.start()
+        text._terms.cache_clear()  # terms are kept per text: not across a change of stemmer or stop words
         try:
             m = off != "meaning"
             cold = evaluate(dev_gold, suggest(dev, lang="es", params=p, classification=c, meaning=m))
             warm = evaluate(dev_gold, suggest_folds(dev, dev_gold, folds=10, lang="es", params=p,
                                                     classification=c, adapt=off != "adapt", meaning=m))
             en = evaluate(en_gold, suggest(english, lang="en", params=p, classification=c, meaning=m))
+            fr = evaluate(fr_gold, suggest(french, lang="fr", params=p, classification=c, meaning=m))
         finally:
             for patch in patches:
                 patch.stop()
-        print(f"{name:45s} {fig(cold)}   {fig(warm)}   {fig(en)}", flush=True)
+            text._terms.cache_clear()
+        print(f"{name:45s} {fig(cold)}   {fig(warm)}   {fig(en)}   {fig(fr)}", flush=True)
 
 
 def experiments():
@@ -371,32 +392,49 @@ def main():
         return
     folder = tempfile.mkdtemp(prefix="iccs-bench-mapping-")
     try:
-        offences, decisions = make_list(folder, args.rows)
+        n, repeat = args.rows, args.repeat
         env = dict(os.environ, ICCS_CACHE_DIR=os.path.join(folder, "cache"))
+        lists = iter(range(10_000))
+
+        def new_list(long=False):  # a list the cache has not met: its texts must be encoded
+            return make_list(folder, n, next(lists), long)
+
+        def suggest(offences, *more):
+            return [ICCS, "map", "suggest", offences, "--top", "5", *more]
+
         first = []
-        for _ in range(max(1, args.repeat // 2)):
+        for _ in range(max(1, repeat // 2)):
             shutil.rmtree(env["ICCS_CACHE_DIR"], ignore_errors=True)
-            first.append(timed([ICCS, "map", "suggest", offences, "--top", "5"], env)[0])
-        cases = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "iccs show 0101": [ICCS, "show", "0101"],
-            f"map suggest {args.rows} (cached)": [ICCS, "map", "suggest", offences, "--top", "5"],
-            f"map suggest {args.rows} + {args.rows // 2} accepted": [
-                ICCS, "map", "suggest", offences, "--top", "5", "--accepted", decisions],
+            first.append(timed(suggest(new_list()[0]), env)[0])
+        same, _ = new_list()
+        timed(suggest(same), env)
+        cases = {  # name → a function giving the command of one run
+            "python -c pass": lambda: [sys.executable, "-c", "pass"],
+            "iccs show 0101": lambda: [ICCS, "show", "0101"],
+            f"map suggest {n}, a new list": lambda: suggest(new_list()[0]),
+            f"map suggest {n}, the same list again": lambda: suggest(same),
+            f"map suggest {n} + {n // 2} accepted, new list": lambda: _with_accepted(new_list, suggest),
+            f"map suggest {n}, new list, long legal texts": lambda: suggest(new_list(long=True)[0]),
+            f"map suggest {n}, new list, --words-only": lambda: suggest(new_list()[0], "--words-only"),
         }
         results = {}
-        for name, cmd in cases.items():
-            runs = [timed(cmd, env)[0] for _ in range(args.repeat)]
+        for name, command in cases.items():
+            runs = [timed(command(), env)[0] for _ in range(repeat)]
             results[name] = statistics.median(runs)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         base = results["python -c pass"]
-        print(f"load average: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
-        print(f"{'first run, empty cache':40s} {statistics.median(first):6.2f} s")
+        print(f"load average: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs; medians of {repeat}")
+        print(f"{'first run, empty cache, a new list':48s} {statistics.median(first):6.2f} s")
         for name, seconds in results.items():
-            print(f"{name:40s} {seconds:6.2f} s  ({seconds / base:5.1f}x python -c pass)")
+            print(f"{name:48s} {seconds:6.2f} s  ({seconds / base:5.1f}x python -c pass)")
         print(f"peak resident memory of a child: {peak:.0f} MB")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _with_accepted(new_list, suggest):
+    offences, decisions = new_list()
+    return suggest(offences, "--accepted", decisions)
 
 
 if __name__ == "__main__":

@@ -105,3 +105,50 @@ def test_without_the_encoder_the_words_rank_alone(classification, monkeypatch):
     missing = suggest(rows, lang="en", classification=classification)
     assert [[(s.iccs_code, s.score) for s in o.suggestions] for o in missing] == \
         [[(s.iccs_code, s.score) for s in o.suggestions] for o in words]
+
+
+def test_a_list_suggested_again_is_not_encoded_again(classification, tmp_path, monkeypatch):
+    """The vectors of national texts are kept in the cache folder: the second run gives the same
+    suggestions without the encoder; a damaged table is read as empty and written anew."""
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    rows = [{"code": "a", "label": "HURTO DE ESPECIES EN SUPERMERCADO", "description": "Apropiarse de cosa mueble ajena"},
+            {"code": "b", "label": "Conducción en estado de ebriedad"}]
+
+    def codes():
+        return [[(s.iccs_code, round(s.score, 6)) for s in o.suggestions]
+                for o in suggest(rows, lang="es", classification=classification)]
+
+    first = codes()
+    table = tmp_path / "meaning-texts.npz"
+    assert table.exists()
+    assert b"HURTO" not in table.read_bytes()  # hashes of the texts, not the texts
+
+    def no_encoder():
+        raise AssertionError("encoded again")
+
+    with monkeypatch.context() as m:
+        m.setattr(meaning, "encoder", no_encoder)
+        assert codes() == first
+    table.write_bytes(b"not a table")
+    assert codes() == first
+    assert meaning._read_remembered(str(table), meaning._encoder_version())[1] is not None
+
+
+def test_an_unwritable_cache_folder_is_no_error(classification, tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(blocked / "cache"))
+    [o] = suggest([{"code": "a", "label": "Robo con violencia"}], lang="es", classification=classification)
+    assert o.suggestions
+
+
+def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(meaning, "_ENCODER", [])
+    meaning.encoder()
+    [copy] = tmp_path.glob("meaning-encoder-*.pickle")
+    copy.write_bytes(copy.read_bytes()[:1000])  # cut short, as by a full disk
+    monkeypatch.setattr(meaning, "_ENCODER", [])
+    vector = meaning.encode(["Robo con violencia"])
+    assert vector.shape == (1, 512)
+    assert copy.stat().st_size > 1_000_000  # written whole again

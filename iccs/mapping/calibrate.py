@@ -65,15 +65,20 @@ MIN_DECISIONS = 30
 MAX_DECISIONS = 100  # a sample of this many is enough for six coefficients
 
 
+def sample(decisions):
+    """At most about ``MAX_DECISIONS`` of the accepted decisions, spread evenly: what the
+    calibration (and the weighing of accepted evidence, ``suggest.balance``) is fitted on."""
+    return decisions[::max(1, math.ceil(len(decisions) / MAX_DECISIONS))]
+
+
 def from_decisions(decisions, rank_one):
     """A Calibration fitted on accepted decisions, each ranked with the others as memory
     (leave-one-out); None when there are fewer than MIN_DECISIONS or they are all of one answer.
     ``rank_one(offence)`` → its suggestions with the offence itself left out of the memory."""
     if len(decisions) < MIN_DECISIONS:
         return None
-    step = max(1, math.ceil(len(decisions) / MAX_DECISIONS))
     data = []
-    for o, code in decisions[::step]:
+    for o, code in sample(decisions):
         suggestions = rank_one(o)
         if not suggestions:
             continue

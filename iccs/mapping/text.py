@@ -6,6 +6,7 @@ references, numbers, function words and the words of penal boilerplate are dropp
 stemming (PyStemmer's Snowball stemmers for English and Spanish). The article itself is kept
 apart by :func:`article_key`: two offences of the same article usually map to the same code.
 """
+import functools
 import re
 
 from ..search import fold  # lower case, accents off: one way, shared with iccs search
@@ -89,6 +90,12 @@ def terms(text, lang, boilerplate=True):
     """The search terms of a text: stems of its content words, in order (repeats kept)."""
     if not text:
         return []
+    return list(_terms(text, lang, boilerplate))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _terms(text, lang, boilerplate):
+    """``terms``, kept for the texts met again (the ICCS texts that match, offence after offence)."""
     words = _WORD.findall(strip_references(text).casefold())
     stop = STOP[lang]
     drop = BOILERPLATE[lang] if boilerplate else ()
@@ -98,7 +105,7 @@ def terms(text, lang, boilerplate=True):
         if f in stop or f in drop:
             continue
         kept.append(w)
-    return [fold(s) for s in _stemmer(lang).stemWords(kept)]
+    return tuple(fold(s) for s in _stemmer(lang).stemWords(kept))
 
 
 def detect_lang(texts):
