@@ -211,7 +211,7 @@ def experiments():
 
     ranker = sys.modules["iccs.mapping.suggest"]
     c = iccs.load()
-    plain = calibrate.Calibration((0.0, 1.0, 0.0, 0.0))  # ranks as the raw score does; no refit
+    plain = calibrate.Calibration((0.0, 1.0, 0.0, 0.0, 0.0, 0.0))  # ranks as the raw score does; no refit
 
     def read(name):
         with open(os.path.join(ROOT, "data", "mapping", name), encoding="utf-8", newline="") as f:

@@ -152,3 +152,52 @@ def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch):
     vector = meaning.encode(["Robo con violencia"])
     assert vector.shape == (1, 512)
     assert copy.stat().st_size > 1_000_000  # written whole again
+
+
+def test_a_cache_table_that_cannot_be_written_is_no_error(classification, tmp_path, monkeypatch):
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    (tmp_path / "meaning-texts.npz").mkdir()  # a folder where the table would be
+    [o] = suggest([{"code": "a", "label": "Hurto de bicicleta"}], lang="es", classification=classification)
+    assert o.suggestions
+
+
+def test_every_hash_is_remembered(tmp_path):
+    """Hashes are kept as raw bytes: one ending in a zero byte is found again (a numpy bytes
+    column would drop it)."""
+    import numpy as np
+
+    path = str(tmp_path / "t.npz")
+    keys = [b"\x02" * 15 + b"\x00", b"\x01" * 16, bytes(16)]
+    fresh = {k: np.full(512, i, dtype=np.float16) for i, k in enumerate(keys)}
+    meaning._write_remembered(path, "stamp", {}, None, fresh)
+    known, vectors = meaning._read_remembered(path, "stamp")
+    assert set(known) == set(keys)
+    assert [int(vectors[known[k]][0]) for k in keys] == [0, 1, 2]
+    assert meaning._read_remembered(path, "another encoder") == ({}, None)
+
+
+def test_an_offence_with_no_text_but_references_gets_nothing_from_meaning(classification):
+    [o] = suggest([{"code": "a", "label": "ART. 494 N° 19"}], lang="es", classification=classification)
+    assert o.suggestions == []
+    assert not meaning.offence_vectors([o]).any()
+
+
+def test_a_damaged_shipped_table_reads_as_empty(tmp_path):
+    data = open(meaning.VECTORS, "rb").read()
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(data[:len(data) // 2])
+    assert meaning.read_table(str(cut)) == ({}, None)
+
+
+@pytest.mark.parametrize("words_only", [False, True])
+def test_scores_are_calibrated_with_and_without_the_encoder(classification, words_only):
+    """The mean score of the first suggestions is near how often they are right, whether the
+    encoder is used or not (each has its own shipped calibration)."""
+    with open(DATA / "chile-ine-dev.csv", encoding="utf-8", newline="") as f:
+        dev = list(csv.DictReader(f))
+    gold = {r["national_code"]: r["iccs"] for r in dev}
+    offences = suggest(dev, lang="es", classification=classification, meaning=not words_only)
+    firsts = [o.suggestions[0] for o in offences if o.suggestions]
+    right = sum(s.iccs_code == gold[o.national_code] for o, s in zip(offences, firsts)) / len(firsts)
+    mean = sum(s.score for s in firsts) / len(firsts)
+    assert abs(mean - right) < 0.1, (mean, right)

@@ -6,19 +6,22 @@ the raw score, its lead over the next suggestion, its share of the first suggest
 much of the ICCS words the offence matched at all (before scaling: an offence whose words the
 ICCS hardly has is a doubt whatever its ranking), and how close in meaning the code's closest
 text is (cosine similarity). The model is fitted on labelled offences (``fit``): the shipped
-coefficients (``DEFAULTS``) were fitted by ``fit_default`` on the two labelled sets in
-``data/mapping`` (Chile's offences in Spanish and the English check set; cold and warm apart);
-with 30 accepted decisions or more, ``suggest`` refits on them (``from_decisions``, each decision
+coefficients (``DEFAULTS``) were fitted by ``fit_default`` on the three labelled sets in
+``data/mapping`` (Chile's offences in Spanish, the English and the French check sets; cold and
+warm apart, with the sentence encoder and by words alone); with 30 accepted decisions or more, ``suggest`` refits on them (``from_decisions``, each decision
 ranked with the others), so that the scores follow the user's own list.
 """
 import math
 from dataclasses import dataclass
 
 # (bias, raw score, lead over the next, share of the first, log(1 + words matched), closeness in
-# meaning), fitted by fit_default
+# meaning), fitted by fit_default on the three sets of data/mapping; keyed (warm: accepted
+# decisions given, fewer than MIN_DECISIONS; meaning: the sentence encoder used)
 DEFAULTS = {
-    False: (-9.2554, 0.4384, 0.5756, 4.387, 0.1609, 4.1128),  # cold: no accepted decisions
-    True: (-8.3326, 0.4347, 0.5958, 3.6514, 0.1908, 3.5624),  # warm: fewer than MIN_DECISIONS accepted
+    (False, True): (-8.0927, -0.3452, 0.5948, 5.0665, -0.3905, 4.9732),
+    (True, True): (-7.4572, -0.2744, 0.5371, 4.6846, -0.219, 4.1487),
+    (False, False): (-7.0802, -2.4152, 2.81, 6.9356, 0.9715, 0.0),
+    (True, False): (-8.8833, -2.1841, 3.3581, 8.6096, 0.7755, 0.0),
 }
 
 
@@ -46,8 +49,10 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def default(warm=False):
-    return Calibration(DEFAULTS[bool(warm)])
+def default(warm=False, meaning=True):
+    """The shipped calibration: with accepted decisions or not, with the sentence encoder or by
+    words alone (its scores and features differ)."""
+    return Calibration(DEFAULTS[bool(warm), bool(meaning)])
 
 
 def samples(offences, gold):
@@ -131,8 +136,8 @@ def _solve(a, b):
 def fit_default(sets, folds=10):
     """The coefficients of ``DEFAULTS``, fitted on gold tables (national_code, label,
     description, family, iccs) given as (path, language) pairs: cold from the ICCS alone, warm
-    from ``folds``-fold suggestions with the other folds accepted. Returns {False: coef, True:
-    coef}; paste them into DEFAULTS."""
+    from ``folds``-fold suggestions with the other folds accepted, each with the sentence encoder
+    and by words alone. Returns {(warm, meaning): coef}; paste them into DEFAULTS."""
     from .. import load
     from .folds import suggest_folds
     from .inputs import read_decisions
@@ -140,11 +145,15 @@ def fit_default(sets, folds=10):
 
     c = load()
     identity = Calibration((0.0, 1.0, 0.0, 0.0, 0.0, 0.0))
-    cold, warm = [], []
-    for path, lang in sets:
-        rows = read_decisions(path, c)
-        gold = {r["national_code"]: r["iccs_code"] for r in rows}
-        cold += samples(suggest(rows, lang=lang, classification=c, calibration=identity), gold)
-        warm += samples(suggest_folds(rows, gold, folds=folds, lang=lang, classification=c,
-                                      calibration=identity), gold)
-    return {False: fit(cold).coef, True: fit(warm).coef}
+    out = {}
+    for meaning in (True, False):
+        cold, warm = [], []
+        for path, lang in sets:
+            rows = read_decisions(path, c)
+            gold = {r["national_code"]: r["iccs_code"] for r in rows}
+            cold += samples(suggest(rows, lang=lang, classification=c, calibration=identity,
+                                    meaning=meaning), gold)
+            warm += samples(suggest_folds(rows, gold, folds=folds, lang=lang, classification=c,
+                                          calibration=identity, meaning=meaning), gold)
+        out[False, meaning], out[True, meaning] = fit(cold).coef, fit(warm).coef
+    return out

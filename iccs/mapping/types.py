@@ -26,7 +26,7 @@ class Evidence:
         if self.kind == "accepted":
             return f"accepted {self.via} '{text}'" if self.via else f"accepted: {text}"
         if self.kind == "meaning":  # the closest ICCS text by the sentence encoder
-            return f"close in meaning to {self.via} excluding '{text}' → here" if self.via \
+            return f"close in meaning to '{text}' (excluded by {self.via} → here)" if self.via \
                 else f"close in meaning to '{text}'"
         if self.via:  # a subcategory's text
             return f"{self.kind} of {self.via} '{text}'"
