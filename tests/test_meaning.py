@@ -85,6 +85,9 @@ def test_meaning_is_shown_as_evidence(classification):
     assert "meaning" in kinds
     shown = [e for s in o.suggestions for e in s.evidence if e.kind == "meaning"]
     assert all(e.brief().startswith("close in meaning to") for e in shown)
+    for s in suggest([{"code": "y", "label": "Drunk driving"}], lang="en", classification=classification)[0].suggestions:
+        words = {e.text for e in s.evidence if e.kind != "meaning"}
+        assert not any(e.kind == "meaning" and e.text in words for e in s.evidence)  # not shown twice
 
 
 def test_meaning_measurably_helps_on_the_development_set(classification):

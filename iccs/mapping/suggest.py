@@ -247,6 +247,8 @@ def _shown(evidence):
     exclusion naming the offence, an accepted decision, the closest text in meaning when it is
     not one already shown) among them even when it is not the best: each takes the place of the
     weakest piece of another kind."""
+    said = {e[2] for e in evidence if e[1] != "meaning"}
+    evidence = [e for e in evidence if e[1] != "meaning" or e[2] not in said]  # no text twice
     shown = list(evidence[:EVIDENCE_SHOWN])
     for kind in TELLING:
         if any(e[1] == kind for e in shown):
