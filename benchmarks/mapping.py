@@ -97,7 +97,7 @@ def timed(cmd, env):
 ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("whole method", {}, None),
     ("- meaning (sentence encoder)", {}, "meaning"),
-    ("- meaning, with the same points for a category and its subcategory", {}, "equalise"),
+    ("- equal points of meaning for a category and its subcategory", {}, "equalise"),
     ("- index terms", {"kinds": {"index term": 0.0}}, None),
     ("- labels", {"kinds": {"label": 0.0}}, None),
     ("- inclusions", {"kinds": {"inclusion": 0.0}}, None),
