@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from iccs.mapping import corpus, evaluate, meaning, suggest
+from iccs.mapping import corpus, encoder, evaluate, meaning, suggest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
 
@@ -104,7 +104,7 @@ def test_meaning_measurably_helps_on_the_development_set(classification):
 def test_without_the_encoder_the_words_rank_alone(classification, monkeypatch):
     rows = [{"code": "a", "label": "Burglary of a dwelling"}, {"code": "b", "label": "Drunk driving"}]
     words = suggest(rows, lang="en", classification=classification, meaning=False)
-    monkeypatch.setattr(meaning, "available", lambda: False)
+    monkeypatch.setattr(encoder, "available", lambda: False)
     missing = suggest(rows, lang="en", classification=classification)
     assert [[(s.iccs_code, s.score) for s in o.suggestions] for o in missing] == \
         [[(s.iccs_code, s.score) for s in o.suggestions] for o in words]
@@ -130,11 +130,11 @@ def test_a_list_suggested_again_is_not_encoded_again(classification, tmp_path, m
         raise AssertionError("encoded again")
 
     with monkeypatch.context() as m:
-        m.setattr(meaning, "encoder", no_encoder)
+        m.setattr(encoder, "encoder", no_encoder)
         assert codes() == first
     table.write_bytes(b"not a table")
     assert codes() == first
-    assert meaning._read_remembered(str(table), meaning._encoder_version())[1] is not None
+    assert encoder._read_remembered(str(table), encoder._encoder_version())[1] is not None
 
 
 def test_an_unwritable_cache_folder_is_no_error(classification, tmp_path, monkeypatch):
@@ -147,11 +147,11 @@ def test_an_unwritable_cache_folder_is_no_error(classification, tmp_path, monkey
 
 def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(meaning, "_ENCODER", [])
-    meaning.encoder()
+    monkeypatch.setattr(encoder, "_ENCODER", [])
+    encoder.encoder()
     [copy] = tmp_path.glob("meaning-encoder-*.pickle")
     copy.write_bytes(copy.read_bytes()[:1000])  # cut short, as by a full disk
-    monkeypatch.setattr(meaning, "_ENCODER", [])
+    monkeypatch.setattr(encoder, "_ENCODER", [])
     vector = meaning.encode(["Robo con violencia"])
     assert vector.shape == (1, 512)
     assert copy.stat().st_size > 1_000_000  # written whole again
@@ -172,11 +172,11 @@ def test_every_hash_is_remembered(tmp_path):
     path = str(tmp_path / "t.npz")
     keys = [b"\x02" * 15 + b"\x00", b"\x01" * 16, bytes(16)]
     fresh = {k: np.full(512, i, dtype=np.float16) for i, k in enumerate(keys)}
-    meaning._write_remembered(path, "stamp", {}, None, fresh)
-    known, vectors = meaning._read_remembered(path, "stamp")
+    encoder._write_remembered(path, "stamp", {}, None, fresh)
+    known, vectors = encoder._read_remembered(path, "stamp")
     assert set(known) == set(keys)
     assert [int(vectors[known[k]][0]) for k in keys] == [0, 1, 2]
-    assert meaning._read_remembered(path, "another encoder") == ({}, None)
+    assert encoder._read_remembered(path, "another encoder") == ({}, None)
 
 
 def test_an_offence_with_no_text_but_references_gets_nothing_from_meaning(classification):

@@ -9,8 +9,9 @@
 - Reading the tables (``inputs.py``: the national list, accepted decisions, gold tables, and
   suggestion files — the one reader of those, used by ``iccs map evaluate`` and
   ``iccs map review`` alike), the text normalisation and stemming (``text.py``), the ICCS
-  evidence and its BM25 index, cached (``corpus.py``, ``bm25.py``), the multilingual sentence
-  encoder that ranks by meaning across wording and language (``meaning.py``), score calibration
+  evidence and its BM25 index, cached (``corpus.py``, ``bm25.py``), ranking by meaning across
+  wording and language (``meaning.py``) with a multilingual sentence encoder, loaded, kept and
+  remembering what it encoded (``encoder.py``), score calibration
   (``calibrate.py``), the records (``types.py``), and the two commands (``cli.py``).
 
 Offline and on the CPU: nothing is fetched at run time (the encoder's weights ship in its package).

@@ -80,9 +80,9 @@ def _near(classification, offences, decisions, decided, wanted):
     """A :class:`Near` for the offences to rank and the accepted ``decisions`` that are ranked
     too (to weigh and calibrate them), encoded in one batch; an inactive one, that finds
     nothing, when the encoder is not wanted or not installed."""
-    from . import meaning
+    from . import encoder, meaning
 
-    if not wanted or not meaning.available():
+    if not wanted or not encoder.available():
         return Near({}, active=False)
     from . import corpus as corpora
 
