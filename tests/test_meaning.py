@@ -204,3 +204,28 @@ def test_scores_are_calibrated_with_and_without_the_encoder(classification, word
     right = sum(s.iccs_code == gold[o.national_code] for o, s in zip(offences, firsts)) / len(firsts)
     mean = sum(s.score for s in firsts) / len(firsts)
     assert abs(mean - right) < 0.1, (mean, right)
+
+
+def test_the_encoder_is_kept_even_with_a_handle_that_cannot_be_pickled(tmp_path, monkeypatch):
+    """With threadpoolctl installed the encoder's package holds a handle on the BLAS libraries,
+    which pickle cannot keep: the copy is kept without it, and the handle is left as it was."""
+    import contextlib
+
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(encoder, "_ENCODER", [])
+    loaded = encoder._loaded
+
+    def with_handle(use):
+        use = loaded(use)
+        if use._backend._threadpool is None:
+            use._backend._threadpool = lambda **kw: contextlib.nullcontext()  # not picklable
+        return use
+
+    monkeypatch.setattr(encoder, "_loaded", with_handle)
+    use = encoder.encoder()
+    assert use._backend._threadpool is not None
+    [copy] = tmp_path.glob("meaning-encoder-*.pickle")
+    assert copy.stat().st_size > 1_000_000
+    monkeypatch.setattr(encoder, "_loaded", loaded)
+    monkeypatch.setattr(encoder, "_ENCODER", [])
+    assert encoder.encode(["Robo con violencia"]).shape == (1, 512)

@@ -63,17 +63,39 @@ def _cached_encoder():
     blob = cache.read(path, current)
     if blob is not None:
         try:
-            return _loaded(pickle.loads(blob))
+            return _loaded(_with_thread_limit(pickle.loads(blob)))
         except Exception:  # whole, but not an encoder that works: rebuild it
             pass
     use = _loaded(USE(threads=2))
+    backend = getattr(use, "_backend", None)
+    limit = getattr(backend, "_threadpool", None)
     try:
         from ..files import write_atomic
 
+        if limit is not None:  # a handle on the BLAS libraries (with threadpoolctl): not kept
+            backend._threadpool = None
+        blob = pickle.dumps(use, protocol=pickle.HIGHEST_PROTOCOL)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, cache.dump(pickle.dumps(use, protocol=pickle.HIGHEST_PROTOCOL), current))
+        write_atomic(path, cache.dump(blob, current))
     except Exception:  # an unwritable or full cache folder, or an encoder that cannot be kept
         pass
+    finally:
+        if limit is not None:
+            backend._threadpool = limit
+    return use
+
+
+def _with_thread_limit(use):
+    """A kept encoder given back the handle its package makes on the BLAS libraries when
+    threadpoolctl is installed (to hold numpy to its threads), which is not kept."""
+    backend = getattr(use, "_backend", None)
+    if backend is not None and getattr(backend, "_threadpool", None) is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            backend._threadpool = ThreadpoolController().limit
+        except Exception:  # no threadpoolctl: numpy's own threads, as the package does
+            pass
     return use
 
 
@@ -104,7 +126,7 @@ def unit(m):
     return m / np.where(norms == 0, 1.0, norms)
 
 
-REMEMBERED_MAX = 20_000  # national texts whose vectors the cache folder keeps (2 KB each)
+REMEMBERED_MAX = 20_000  # national texts whose vectors the cache folder keeps (1 KB each)
 _KEY = 16  # bytes of the hash of a text
 
 
