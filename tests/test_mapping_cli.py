@@ -188,6 +188,35 @@ def test_no_progress_bar_when_piped():
     assert result.exit_code == 0 and result.stderr == ""
 
 
+def test_progress_bars_on_a_terminal(tmp_path):
+    """On a terminal, a long list shows the encoding of its texts, then the suggesting; the
+    suggestions still go whole to the file."""
+    import os
+    import subprocess
+    import sys
+
+    main, other = os.openpty()
+    env = dict(os.environ, ICCS_CACHE_DIR=str(tmp_path / "cache"))  # texts not met before
+    out = tmp_path / "s.csv"
+    done = subprocess.run([sys.executable, "-m", "iccs.entry", "map", "suggest", str(ENGLISH), "-o", str(out)],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=other, env=env, timeout=120)
+    os.close(other)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal is closed once all is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert done.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "encoding" in text and "suggesting" in text and text.index("encoding") < text.index("suggesting")
+    assert len({r["national_code"] for r in parse(out.read_text(encoding="utf-8"))}) == 70
+
+
 @pytest.mark.parametrize("text, said", [
     ("national_code,rank,iccs_code,iccs_label,score,evidence\nE001,1,0101,x,high,\n",
      "line 2, column score: score 'high' is not a number"),

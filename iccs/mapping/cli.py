@@ -8,19 +8,27 @@ from .. import render as out
 FORMATS = ("csv", "json", "table")
 
 
-def _progress(total, label):
-    """A progress bar on stderr when it is a terminal and the list is long; else nothing."""
-    if total < 50 or not sys.stderr.isatty():
-        return None, None
-    bar = click.progressbar(length=total, label=label, file=sys.stderr)
-    bar.__enter__()
-    state = {"done": 0}
+class _Bar:
+    """A progress bar on stderr, drawn from its first step when stderr is a terminal and there
+    are at least 50 things to do; else nothing. ``step(done, total)``; ``close()``."""
 
-    def step(n):
-        bar.update(n - state["done"])
-        state["done"] = n
+    def __init__(self, label, total=None):
+        self.label, self.total, self.bar, self.done = label, total, None, 0
 
-    return bar, step
+    def step(self, done, total=None):
+        total = total or self.total
+        if self.bar is None:
+            if not total or total < 50 or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.bar, self.done = None, 0
 
 
 def _emit(text, output):
@@ -91,17 +99,24 @@ def suggest(input, output, top, lang, fmt, code_col, label_col, description_col,
     offences = read_offences(input, code_col, label_col, description_col, family_col)
     decisions = read_decisions(accepted, classification) if accepted else ()
     truth = read_gold(gold, classification) if gold else None
-    bar, step = _progress(len(offences), "suggesting")
+    reading, ranking = _Bar("encoding"), _Bar("suggesting", len(offences))
+
+    def encoded(done, total):  # the texts the encoder had not met, read before the ranking
+        reading.step(done, total)
+        if done >= total:
+            reading.close()
+
     try:
         if folds:
             ranked = suggest_folds(offences, truth, folds=folds, top=top, lang=lang, accepted=decisions,
-                                   classification=classification, progress=step, meaning=not words_only)
+                                   classification=classification, progress=ranking.step,
+                                   meaning=not words_only, encoding=encoded)
         else:
-            ranked = run(offences, top=top, lang=lang, accepted=decisions,
-                         classification=classification, progress=step, meaning=not words_only)
+            ranked = run(offences, top=top, lang=lang, accepted=decisions, classification=classification,
+                         progress=ranking.step, meaning=not words_only, encoding=encoded)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        reading.close()
+        ranking.close()
     if truth is None:
         _emit(_suggestions_text(ranked, fmt), output)
         return

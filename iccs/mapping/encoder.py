@@ -106,16 +106,21 @@ def _loaded(use):
     return use
 
 
-def encode(texts):
-    """Unit vectors (float32 array, one row a text), encoded in batches."""
+def encode(texts, progress=None):
+    """Unit vectors (float32 array, one row a text), encoded in batches; ``progress`` is called
+    with (texts encoded, texts) after each."""
     import numpy as np
 
     texts = list(texts)
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
     use = encoder()
-    return unit(np.vstack([np.asarray(use.encode(texts[i:i + BATCH]), dtype=np.float32)
-                            for i in range(0, len(texts), BATCH)]))
+    parts = []
+    for i in range(0, len(texts), BATCH):
+        parts.append(np.asarray(use.encode(texts[i:i + BATCH]), dtype=np.float32))
+        if progress:
+            progress(min(i + BATCH, len(texts)), len(texts))
+    return unit(np.vstack(parts))
 
 
 def unit(m):
@@ -136,12 +141,13 @@ def _key(text):
     return hashlib.blake2b(text.encode("utf-8"), digest_size=_KEY).digest()
 
 
-def remembered(texts):
+def remembered(texts, progress=None):
     """``encode`` (a zero vector for an empty text), through a table of the vectors of national
     texts already met, kept in the cache folder (by a hash of each text, not the text; the
     ``REMEMBERED_MAX`` last used when the table was last written): a list suggested again (after
     a review, with ``--accepted``) is not encoded again, and the encoder is not even loaded.
-    Vectors go through float16 either way, so that a run and the next give the same suggestions."""
+    Vectors go through float16 either way, so that a run and the next give the same suggestions.
+    ``progress``: as for ``encode``, over the texts not met before."""
     import numpy as np
 
     texts = list(texts)
@@ -152,7 +158,7 @@ def remembered(texts):
     missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if t and k not in known))
     fresh = {}
     if missing:
-        fresh = dict(zip(map(_key, missing), encode(missing).astype(np.float16)))
+        fresh = dict(zip(map(_key, missing), encode(missing, progress).astype(np.float16)))
         _write_remembered(path, stamp, known, vectors, fresh, used=keys)
     zero = np.zeros(512, dtype=np.float16)
     rows = [fresh[k] if k in fresh else vectors[known[k]] if k in known else zero for k in keys]

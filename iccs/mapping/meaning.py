@@ -37,14 +37,14 @@ def plain(text):
     return text
 
 
-def offence_vectors(offences):
+def offence_vectors(offences, progress=None):
     """One unit vector per offence: its name and its name with its legal text, encoded and added;
     a zero vector for an offence with no text left once references are off ("ART. 494 N° 19"):
     the encoder has nothing to read there, and ``nearest_many`` finds nothing for it."""
     names = [plain(o.label) for o in offences]
     texts = [(n + ". " + plain(o.description))[:TEXT_CHARS] if o.description else n
              for n, o in zip(names, offences)]
-    both = remembered(names + texts)
+    both = remembered(names + texts, progress)
     return unit(both[:len(names)] + both[len(names):])
 
 

@@ -21,7 +21,7 @@ def as_offence(row, line=0):
 
 
 def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=None,
-            calibration=None, progress=None, adapt=True, meaning=True):
+            calibration=None, progress=None, adapt=True, meaning=True, encoding=None):
     """Rank ICCS codes for each national offence.
 
     ``rows``: dicts (``national_code``/``code``, ``label``, optional ``description``, ``family``)
@@ -37,6 +37,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     the others (``balance``) and refit the calibration on them; ``params`` and ``calibration``
     fix the weights and the calibration instead. ``meaning``: also rank by the multilingual
     sentence encoder (``meaning.py``); False ranks by the words of the ICCS texts alone.
+    ``encoding``: called with (texts encoded, texts to encode) while the encoder reads the texts
+    it has not met before, which it does before the ranking.
     """
     from .. import load
     from . import calibrate
@@ -52,7 +54,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     learn = adapt and len(decisions) >= calibrate.MIN_DECISIONS  # rank a sample of the decisions
-    near = _near(c, offences, sample(decisions) if learn else (), decided, meaning)
+    near = _near(c, offences, sample(decisions) if learn else (), decided, meaning, encoding)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang, near)
@@ -76,7 +78,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     return offences
 
 
-def _near(classification, offences, decisions, decided, wanted):
+def _near(classification, offences, decisions, decided, wanted, progress=None):
     """A :class:`Near` for the offences to rank and the accepted ``decisions`` that are ranked
     too (to weigh and calibrate them), encoded in one batch; an inactive one, that finds
     nothing, when the encoder is not wanted or not installed."""
@@ -91,7 +93,7 @@ def _near(classification, offences, decisions, decided, wanted):
     if not unique:
         return Near({})
     space = meaning.Meaning([corpora.load(classification, edition) for edition in corpora.LANGS])
-    found = space.nearest_many(meaning.offence_vectors(unique))
+    found = space.nearest_many(meaning.offence_vectors(unique, progress))
     return Near(dict(zip((id(o) for o in unique), found)))
 
 
