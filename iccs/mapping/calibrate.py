@@ -19,9 +19,9 @@ from dataclasses import dataclass
 # decisions given, fewer than MIN_DECISIONS; meaning: the sentence encoder used)
 DEFAULTS = {
     (False, True): (-8.0927, -0.3452, 0.5948, 5.0665, -0.3905, 4.9732),
-    (True, True): (-7.4572, -0.2744, 0.5371, 4.6846, -0.219, 4.1487),
+    (True, True): (-7.3696, 0.0935, 0.6896, 4.3111, -0.58, 3.7164),
     (False, False): (-7.0802, -2.4152, 2.81, 6.9356, 0.9715, 0.0),
-    (True, False): (-8.8833, -2.1841, 3.3581, 8.6096, 0.7755, 0.0),
+    (True, False): (-8.6458, -0.2388, 1.9668, 6.5751, 0.8075, 0.0),
 }
 
 

@@ -153,10 +153,14 @@ def resolve_accepted(accepted, offences, classification):
 def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", model=None,
          exclude=None, near=None):
     """The ``top`` suggestions for one offence. ``near``: a :class:`Near`; the offence's codes
-    close in meaning add their points to the evidence scores (scaled so that the best is 1)."""
+    close in meaning add their points to the evidence scores, scaled so that the best of the
+    ICCS words is 1 (the best of all when the words found nothing)."""
     evidence = iccs_evidence(corpus, parts(offence, lang, p), p)
-    votes = {}
+    votes, scale = {}, 0.0
     if memory is not None:
+        # the best score of the ICCS words alone: the scale of the points of meaning, so that
+        # accepted decisions keep the weight they have against the words (``balance``)
+        scale = max(with_context(own_scores(evidence, p), p).values(), default=0.0)
         found, remembered = memory.evidence(offence, p, exclude=exclude)
         for prefix, w in remembered.items():
             votes[prefix] = votes.get(prefix, 0.0) + w
@@ -169,8 +173,9 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         own = {code: s + votes.get(code[:2], 0.0) + (votes.get(code[:4], 0.0) if len(code) > 2 else 0.0)
                for code, s in own.items()}
     top_score = max(own.values(), default=0.0)
-    if top_score > 0:  # the best is 1: scores of offences with much and little text alike
-        own = {code: s / top_score for code, s in own.items()}
+    scale = scale if scale > 0 else top_score
+    if scale > 0:  # the best of the words is 1: offences with much and little text alike
+        own = {code: s / scale for code, s in own.items()}
     close = near(offence) if near is not None else {}
     if close:
         own = with_meaning(own, evidence, close, classification, p.decay)
@@ -200,13 +205,13 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
 
 
 def with_meaning(own, evidence, near, classification, decay=(1.0,)):
-    """The evidence scores (the best is 1) plus the points of the codes close in meaning; each
-    such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning says where in the
-    ICCS an offence lies, less well how detailed a code fits it (a group's label and its 'other'
-    class read alike): where the words of the texts speak for both a category and its
-    subcategory, both get the higher of their points, so that the words choose between them
-    (``choose_level``); where they do not (a list in a language the ICCS is not written in),
-    meaning chooses alone."""
+    """The evidence scores (the best of the words is 1) plus the points of the codes close in
+    meaning; each such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning
+    says where in the ICCS an offence lies, less well how detailed a code fits it (a group's
+    label and its 'other' class read alike): where the words of the texts speak for both a
+    category and its subcategory, both get the higher of their points, so that the words choose
+    between them (``choose_level``); where they do not (a list in a language the ICCS is not
+    written in), meaning chooses alone."""
     from .meaning import bonus
 
     own = dict(own)
