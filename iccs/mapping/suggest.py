@@ -117,7 +117,9 @@ def balance(decisions, corpus, classification, p, memory, lang, near=None):
     the list's own language differs, its earlier decisions take it."""
     from dataclasses import replace
 
-    if len(decisions) < 30:
+    from . import calibrate
+
+    if len(decisions) < calibrate.MIN_DECISIONS:
         return p
     near = near or Near({}, active=False)
     alone = replace(p, kinds=tuple((k, 0.0) for k, _ in p.kinds))
