@@ -1,5 +1,5 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
-from .calibrate import features, sample
+from .calibrate import MIN_DECISIONS, features, sample
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, with_context
 from .text import detect_lang, terms
 from .types import Evidence, Offence, Suggestion
@@ -53,7 +53,7 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     corpus = corpora.load(c, edition)
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
-    learn = adapt and len(decisions) >= calibrate.MIN_DECISIONS  # rank a sample of the decisions
+    learn = adapt and len(decisions) >= MIN_DECISIONS  # rank a sample of the decisions
     near = _near(c, offences, sample(decisions) if learn else (), decided, meaning, encoding)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
@@ -117,9 +117,7 @@ def balance(decisions, corpus, classification, p, memory, lang, near=None):
     the list's own language differs, its earlier decisions take it."""
     from dataclasses import replace
 
-    from . import calibrate
-
-    if len(decisions) < calibrate.MIN_DECISIONS:
+    if len(decisions) < MIN_DECISIONS:
         return p
     near = near or Near({}, active=False)
     alone = replace(p, kinds=tuple((k, 0.0) for k, _ in p.kinds))
