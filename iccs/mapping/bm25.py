@@ -22,13 +22,16 @@ class Index:
             count, size = totals.get(g, (0, 0))
             totals[g] = (count + 1, size + n)
         self.avg = {g: (size / count if count and size else 1.0) for g, (count, size) in totals.items()}
+        # each posting holds the term's BM25 weight in the document, its frequency saturated and
+        # the document's length normalised once here, not at every query
         self.postings = {}
         for i, doc in enumerate(docs):
             counts = {}
             for t in doc:
                 counts[t] = counts.get(t, 0) + 1
+            norm = k1 * (1 - b + b * self.lengths[i] / self.avg[self.groups[i]])
             for t, tf in counts.items():
-                self.postings.setdefault(t, []).append((i, tf))
+                self.postings.setdefault(t, []).append((i, tf * (k1 + 1) / (tf + norm)))
         n = len(docs)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
 
@@ -42,15 +45,14 @@ class Index:
     def scores(self, query):
         """Document index → BM25 score, for the documents sharing a term with ``query``."""
         out = {}
-        k1, b, lengths, groups, avg = self.k1, self.b, self.lengths, self.groups, self.avg
+        get, postings = out.get, self.postings
         for t, w in query.items():
-            postings = self.postings.get(t)
-            if not postings:
+            found = postings.get(t)
+            if not found:
                 continue
             idf = w * self.idf[t]
-            for i, tf in postings:
-                norm = k1 * (1 - b + b * lengths[i] / avg[groups[i]])
-                out[i] = out.get(i, 0.0) + idf * tf * (k1 + 1) / (tf + norm)
+            for i, weight in found:
+                out[i] = get(i, 0.0) + idf * weight
         return out
 
     def to_data(self):
