@@ -19,6 +19,7 @@ the peak resident memory of the child. The aim of issue 7: 1,000 offences in <= 
     python benchmarks/mapping.py [--rows 1000] [--repeat 5]
     python benchmarks/mapping.py --quality     # the evaluation figures and the ablation table
     python benchmarks/mapping.py --experiments # the second pass: ideas tried, none kept (docs/mapping.md)
+    python benchmarks/mapping.py --index       # each edition's index held out fold by fold
 
 ``--quality`` measures the suggestions instead, on the development set (Chile, Spanish: cold and
 10-fold warm) and the English check set of ``data/mapping``, with the whole method and with each
@@ -192,6 +193,44 @@ def quality():
                 patch.stop()
             text._terms.cache_clear()
         print(f"{name:45s} {fig(cold)}   {fig(warm)}   {fig(en)}   {fig(fr)}", flush=True)
+
+
+def index_held_out(folds=10):
+    """Each edition's alphabetical index held out fold by fold (issue 7's own suggestion for an
+    English check): every ``folds``-th index term of the edition is taken out of the ICCS texts
+    (from the words' index and from the meaning space alike) and suggested as if it were the name
+    of a national offence, cold. The other edition is left out altogether, for the words and for
+    meaning: its index lists the same offences in translation, which the encoder would find. Some
+    index terms repeat the text of their category's label or an inclusion, which stays: the
+    figures are given for all terms and for those whose text is found nowhere else."""
+    sys.path.insert(0, ROOT)
+    from unittest import mock
+
+    import iccs
+    from iccs.mapping import corpus, evaluate, suggest
+
+    c = iccs.load()
+    every = corpus.pieces(c)
+    print(f"{'edition':8s} {'terms':>6s}  {'top-1':>6s} {'top-5':>6s} {'div.':>6s} {'sec.':>6s} {'MRR':>6s}")
+    for lang in corpus.LANGS:
+        index = [(p[0], p[3]) for p in every if p[2] == lang and p[1] == "index term"]
+        rows = [{"code": f"{lang}{i}", "label": text} for i, (_, text) in enumerate(index)]
+        gold = {r["code"]: code for r, (code, _) in zip(rows, index)}
+        offences = []
+        for f in range(folds):
+            held = {index[i] for i in range(len(index)) if i % folds == f}
+            kept = [p for p in every if p[2] == lang and not (p[1] == "index term" and (p[0], p[3]) in held)]
+            with mock.patch.object(corpus, "pieces", lambda cl, kept=kept: kept), \
+                    mock.patch.object(corpus, "load", lambda cl, edition: corpus.build(cl, edition)), \
+                    mock.patch.object(corpus, "LANGS", (lang,)):
+                offences += suggest([rows[i] for i in range(len(rows)) if i % folds == f], lang=lang,
+                                    classification=c)
+        elsewhere = {(p[0], p[3]) for p in every if p[2] == lang and p[1] != "index term"}
+        unique = {r["code"] for r, key in zip(rows, index) if key not in elsewhere}
+        for name, subset in (("all", gold), ("unique", {k: v for k, v in gold.items() if k in unique})):
+            e = evaluate(subset, [o for o in offences if o.national_code in subset])
+            print(f"{lang} {name:5s} {len(subset):6d}  {100 * e.top1:6.1f} {100 * e.topk:6.1f} "
+                  f"{100 * e.same_division:6.1f} {100 * e.same_section:6.1f} {e.mrr:6.3f}", flush=True)
 
 
 def experiments():
@@ -383,7 +422,11 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--quality", action="store_true", help="evaluation figures and ablation instead")
     ap.add_argument("--experiments", action="store_true", help="the second pass's ideas, measured")
+    ap.add_argument("--index", action="store_true", help="each edition's index held out fold by fold")
     args = ap.parse_args()
+    if args.index:
+        index_held_out()
+        return
     if args.experiments:
         experiments()
         return
