@@ -50,8 +50,8 @@ def _kept():
     (64 MB) as a plain array, which is mapped into memory rather than read (a run touches only
     the rows of its texts' pieces) and checked by its size, time of writing and a checksum of a
     sample of its rows. Both are written atomically, the table first. A missing, stale or
-    damaged copy, or one that fails its first text, is rebuilt; a cache folder that cannot be
-    written is no error."""
+    damaged copy, or one that fails its first text, is rebuilt; copies of other package files
+    unused for ``UNUSED_DAYS`` are removed; a cache folder that cannot be written is no error."""
     from .. import cache
 
     folder = cache.cache_dir()
@@ -63,12 +63,15 @@ def _kept():
     use = _read_kept(path, table_path, current)
     if use is not None:
         try:
-            return _ready(use)
+            use = _ready(use)
         except Exception:  # whole, but not an encoder that works: rebuild it
-            pass
-    use = _parsed()
-    _keep(use, folder, current)
-    return _ready(use)
+            use = None
+    if use is None:
+        use = _parsed()
+        _keep(use, folder, current)
+        use = _ready(use)
+    _remove_unused(folder, path)
+    return use
 
 
 def _stamp():
@@ -159,8 +162,7 @@ def _read_kept(path, table_path, current):
 
 
 def _keep(use, folder, current):
-    """Write the kept copy of a parsed encoder (``_kept``), and remove the copies of other
-    package files unused for ``UNUSED_DAYS``. What is not kept is set aside while the encoder is
+    """Write the kept copy of a parsed encoder (``_kept``). What is not kept is set aside while the encoder is
     pickled and put back: the table (written apart), the C++ tokenizer (made again in a tenth of
     a second; the package's own pure-Python one is kept) and the package's handle on the BLAS
     libraries (with threadpoolctl), neither of which pickle can keep."""
@@ -175,7 +177,7 @@ def _keep(use, folder, current):
     path, table_path = _kept_paths(folder, current)
     backend = use._backend
     aside = backend.table, getattr(backend, "_threadpool", None), backend.sp, use._sp
-    fast = type(use._sp).__module__.startswith("sentencepiece")
+    fast = _fast(use._sp)
     try:
         os.makedirs(folder, exist_ok=True)
         buffer = io.BytesIO()
@@ -194,7 +196,6 @@ def _keep(use, folder, current):
         pass
     finally:
         backend.table, backend._threadpool, backend.sp, use._sp = aside
-    _remove_unused(folder, path)
 
 
 def _remove_unused(folder, current_path):
@@ -220,16 +221,24 @@ def _with_tokenizer(use):
     part on text that is hardly text: a run of characters the model does not know (emoji) is one
     unknown piece for the C++ one and one per character for the other, and a long run of one
     letter is cut otherwise. Without the library, the package's own (parsed now if not kept)."""
-    try:
-        import sentencepiece
+    if _fast(use._sp):  # given already
+        sp = use._sp
+    else:
+        try:
+            import sentencepiece
 
-        sp = sentencepiece.SentencePieceProcessor(model_file=_resource("sp.model"))
-    except Exception:  # not installed
-        sp = use._tokenizer
+            sp = sentencepiece.SentencePieceProcessor(model_file=_resource("sp.model"))
+        except Exception:  # not installed
+            sp = use._tokenizer
     use._sp = sp
     if use._backend is not None:
         use._backend.sp = sp
     return use
+
+
+def _fast(tokenizer):
+    """Whether a tokenizer is the C++ SentencePiece library's."""
+    return type(tokenizer).__module__.startswith("sentencepiece")
 
 
 def _ready(use):
