@@ -196,37 +196,21 @@ def quality():
 
 
 def index_held_out(folds=10):
-    """Each edition's alphabetical index held out fold by fold (issue 7's own suggestion for an
-    English check): every ``folds``-th index term of the edition is taken out of the ICCS texts
-    (from the words' index and from the meaning space alike) and suggested as if it were the name
-    of a national offence, cold. The other edition is left out altogether, for the words and for
-    meaning: its index lists the same offences in translation, which the encoder would find. Some
-    index terms repeat the text of their category's label or an inclusion, which stays: the
-    figures are given for all terms and for those whose text is found nowhere else."""
+    """Each edition's alphabetical index held out fold by fold (``iccs.mapping.folds.index_held_out``:
+    issue 7's own suggestion for an English check), cold: the figures for all its terms, and for
+    those whose text is not also another piece of their category (its label, an inclusion)."""
     sys.path.insert(0, ROOT)
-    from unittest import mock
-
     import iccs
-    from iccs.mapping import corpus, evaluate, suggest
+    from iccs.mapping import corpus, evaluate
+    from iccs.mapping.folds import index_held_out as held_out
 
     c = iccs.load()
     every = corpus.pieces(c)
     print(f"{'edition':8s} {'terms':>6s}  {'top-1':>6s} {'top-5':>6s} {'div.':>6s} {'sec.':>6s} {'MRR':>6s}")
     for lang in corpus.LANGS:
-        index = [(p[0], p[3]) for p in every if p[2] == lang and p[1] == "index term"]
-        rows = [{"code": f"{lang}{i}", "label": text} for i, (_, text) in enumerate(index)]
-        gold = {r["code"]: code for r, (code, _) in zip(rows, index)}
-        offences = []
-        for f in range(folds):
-            held = {index[i] for i in range(len(index)) if i % folds == f}
-            kept = [p for p in every if p[2] == lang and not (p[1] == "index term" and (p[0], p[3]) in held)]
-            with mock.patch.object(corpus, "pieces", lambda cl, kept=kept: kept), \
-                    mock.patch.object(corpus, "load", lambda cl, edition: corpus.build(cl, edition)), \
-                    mock.patch.object(corpus, "LANGS", (lang,)):
-                offences += suggest([rows[i] for i in range(len(rows)) if i % folds == f], lang=lang,
-                                    classification=c)
+        offences, gold = held_out(c, lang, folds)
         elsewhere = {(p[0], p[3]) for p in every if p[2] == lang and p[1] != "index term"}
-        unique = {r["code"] for r, key in zip(rows, index) if key not in elsewhere}
+        unique = {o.national_code for o in offences if (gold[o.national_code], o.label) not in elsewhere}
         for name, subset in (("all", gold), ("unique", {k: v for k, v in gold.items() if k in unique})):
             e = evaluate(subset, [o for o in offences if o.national_code in subset])
             print(f"{lang} {name:5s} {len(subset):6d}  {100 * e.top1:6.1f} {100 * e.topk:6.1f} "

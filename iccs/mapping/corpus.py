@@ -88,8 +88,11 @@ class Corpus:
         return cls(d["lang"], [tuple(p) for p in d["pieces"]], Index.from_data(d["index"]), d["phrases"])
 
 
-def build(classification, lang):
-    chosen = [p for p in pieces(classification) if p[2] == lang]
+def build(classification, lang, leave_out=()):
+    """The corpus of one edition, less the pieces in ``leave_out`` (to test the method on texts
+    the ICCS is made not to hold: ``folds.index_held_out``)."""
+    leave_out = set(leave_out)
+    chosen = [p for p in pieces(classification) if p[2] == lang and p not in leave_out]
     docs = [terms(p[3], lang) for p in chosen]
     phrases = {i: sorted(set(d)) for i, (p, d) in enumerate(zip(chosen, docs)) if p[1] == "exclusion"}
     return Corpus(lang, chosen, Index(docs, groups=[KINDS.index(p[1]) for p in chosen]), phrases)

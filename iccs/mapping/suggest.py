@@ -21,7 +21,7 @@ def as_offence(row, line=0):
 
 
 def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=None,
-            calibration=None, progress=None, adapt=True, meaning=True, encoding=None):
+            calibration=None, progress=None, adapt=True, meaning=True, encoding=None, texts=None):
     """Rank ICCS codes for each national offence.
 
     ``rows``: dicts (``national_code``/``code``, ``label``, optional ``description``, ``family``)
@@ -38,7 +38,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     fix the weights and the calibration instead. ``meaning``: also rank by the multilingual
     sentence encoder (``meaning.py``); False ranks by the words of the ICCS texts alone.
     ``encoding``: called with (texts encoded, texts to encode) while the encoder reads the texts
-    it has not met before, which it does before the ranking.
+    it has not met before, which it does before the ranking. ``texts``: the ICCS texts to search,
+    edition → ``corpus.Corpus``, instead of both editions' in full (``folds.index_held_out``).
     """
     from .. import load
     from . import calibrate
@@ -49,12 +50,13 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
     if lang == "auto":
         lang = detect_lang(o.label + " " + o.description for o in offences[:200])
-    edition = lang if lang in corpora.LANGS else "en"  # the ICCS has no French edition
-    corpus = corpora.load(c, edition)
+    texts = texts or {edition: corpora.load(c, edition) for edition in corpora.LANGS}
+    edition = lang if lang in texts else "en"  # the ICCS has no French edition
+    corpus = texts[edition]
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     learn = adapt and len(decisions) >= MIN_DECISIONS  # rank a sample of the decisions
-    near = _near(c, offences, sample(decisions) if learn else (), decided, meaning, encoding)
+    near = _near(texts.values(), offences, sample(decisions) if learn else (), decided, meaning, encoding)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang, near)
@@ -78,21 +80,20 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     return offences
 
 
-def _near(classification, offences, decisions, decided, wanted, progress=None):
+def _near(texts, offences, decisions, decided, wanted, progress=None):
     """A :class:`Near` for the offences to rank and the accepted ``decisions`` that are ranked
-    too (to weigh and calibrate them), encoded in one batch; an inactive one, that finds
-    nothing, when the encoder is not wanted or not installed."""
+    too (to weigh and calibrate them), encoded in one batch, against the ICCS ``texts`` (the
+    corpora of the editions searched); an inactive one, that finds nothing, when the encoder is
+    not wanted or not installed."""
     from . import encoder, meaning
 
     if not wanted or not encoder.available():
         return Near({}, active=False)
-    from . import corpus as corpora
-
     todo = [o for o in offences if o.national_code not in decided] + [o for o, _ in decisions]
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near({})
-    space = meaning.Meaning([corpora.load(classification, edition) for edition in corpora.LANGS])
+    space = meaning.Meaning(list(texts))
     found = space.nearest_many(meaning.offence_vectors(unique, progress))
     return Near(dict(zip((id(o) for o in unique), found)))
 
