@@ -51,7 +51,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     if lang == "auto":
         lang = detect_lang(o.label + " " + o.description for o in offences[:200])
     texts = texts or {edition: corpora.load(c, edition) for edition in corpora.LANGS}
-    edition = lang if lang in texts else "en"  # the ICCS has no French edition
+    # the ICCS has no French edition: English labels and words, or the one edition given
+    edition = lang if lang in texts else "en" if "en" in texts else next(iter(texts))
     corpus = texts[edition]
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
