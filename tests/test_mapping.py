@@ -324,5 +324,8 @@ def test_the_index_held_out_is_a_check_set(classification, lang, monkeypatch):
     texts = real(classification, lang, held)
     assert not set(held) & set(texts.pieces)
     assert {e.lang for o in offences for s in o.suggestions for e in s.evidence} == {lang}
+    own = {(o.national_code, s.iccs_code, e.text) for o in offences for s in o.suggestions
+           for e in s.evidence if e.kind == "index term"}
+    assert not {(o.national_code, gold[o.national_code], o.label) for o in offences} & own
     e = evaluate(gold, offences)
     assert e.topk > 0.9 and e.top1 > 0.6, (e.top1, e.topk)

@@ -36,8 +36,9 @@ def index_held_out(classification, lang, folds=10, only=None, **options):
     edition is left out altogether: its index lists the same offences in translation, which the
     encoder would find. ``only``: the folds to run (all by default). Returns the offences with
     their suggestions, and the gold table (national code → code of the term), for ``evaluate``.
-    Terms that repeat the text of another piece of their category (its label, an inclusion)
-    stay findable by it."""
+    Most terms repeat, in their stems, another text of their category (its label, an inclusion,
+    another term), which stays: ``benchmarks/mapping.py --index`` also gives the figures on the
+    terms the ICCS says once only."""
     from . import corpus
 
     index = [p for p in corpus.pieces(classification) if p[2] == lang and p[1] == "index term"]

@@ -39,7 +39,9 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     sentence encoder (``meaning.py``); False ranks by the words of the ICCS texts alone.
     ``encoding``: called with (texts encoded, texts to encode) while the encoder reads the texts
     it has not met before, which it does before the ranking. ``texts``: the ICCS texts to search,
-    edition → ``corpus.Corpus``, instead of both editions' in full (``folds.index_held_out``).
+    edition → ``corpus.Corpus``, instead of both editions' in full (``folds.index_held_out``); a
+    list in a language without an edition in them is matched by its words against the English
+    edition's texts if given, else against the first given.
     """
     from .. import load
     from . import calibrate
@@ -50,14 +52,14 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     offences = [as_offence(r, i) for i, r in enumerate(rows, start=1)]
     if lang == "auto":
         lang = detect_lang(o.label + " " + o.description for o in offences[:200])
-    texts = texts or {edition: corpora.load(c, edition) for edition in corpora.LANGS}
+    searched = corpora.LANGS if texts is None else tuple(texts)
     # the ICCS has no French edition: English labels and words, or the one edition given
-    edition = lang if lang in texts else "en" if "en" in texts else next(iter(texts))
-    corpus = texts[edition]
+    edition = lang if lang in searched else "en" if "en" in searched else searched[0]
+    corpus = corpora.load(c, edition) if texts is None else texts[edition]
     decisions = resolve_accepted(accepted, offences, c)
     decided = {o.national_code: code for o, code in decisions}
     learn = adapt and len(decisions) >= MIN_DECISIONS  # rank a sample of the decisions
-    near = _near(texts.values(), offences, sample(decisions) if learn else (), decided, meaning, encoding)
+    near = _near(c, texts, offences, sample(decisions) if learn else (), decided, meaning, encoding)
     memory = Memory(decisions, lang) if decisions else None
     if memory is not None and adapt:
         p = balance(decisions, corpus, c, p, memory, lang, near)
@@ -81,11 +83,11 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     return offences
 
 
-def _near(texts, offences, decisions, decided, wanted, progress=None):
+def _near(classification, texts, offences, decisions, decided, wanted, progress=None):
     """A :class:`Near` for the offences to rank and the accepted ``decisions`` that are ranked
-    too (to weigh and calibrate them), encoded in one batch, against the ICCS ``texts`` (the
-    corpora of the editions searched); an inactive one, that finds nothing, when the encoder is
-    not wanted or not installed."""
+    too (to weigh and calibrate them), encoded in one batch, against the ICCS ``texts`` (edition
+    → corpus; None: both editions in full); an inactive one, that finds nothing, when the encoder
+    is not wanted or not installed."""
     from . import encoder, meaning
 
     if not wanted or not encoder.available():
@@ -94,7 +96,11 @@ def _near(texts, offences, decisions, decided, wanted, progress=None):
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near({})
-    space = meaning.Meaning(list(texts))
+    if texts is None:
+        from . import corpus as corpora
+
+        texts = {edition: corpora.load(classification, edition) for edition in corpora.LANGS}
+    space = meaning.Meaning(list(texts.values()))
     found = space.nearest_many(meaning.offence_vectors(unique, progress))
     return Near(dict(zip((id(o) for o in unique), found)))
 
