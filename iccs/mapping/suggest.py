@@ -53,6 +53,8 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     if lang == "auto":
         lang = detect_lang(o.label + " " + o.description for o in offences[:200])
     searched = corpora.LANGS if texts is None else tuple(texts)
+    if not searched:
+        raise ValueError("texts: no edition to search")
     # the ICCS has no French edition: English labels and words, or the one edition given
     edition = lang if lang in searched else "en" if "en" in searched else searched[0]
     corpus = corpora.load(c, edition) if texts is None else texts[edition]
