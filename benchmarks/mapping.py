@@ -109,6 +109,7 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("- national chapter (family)", {"family_weight": 0.0, "family_prior": 0.0, "family_vote": 0.0}, None),
     ("- section context", {"context": 0.0}, None),
     ("- level choice (group for sibling classes)", {"siblings": 2.0}, None),
+    ("- a national residual to the parent of an ICCS residual", {"residual": False}, None),
     ("- accepted neighbours", {"accepted_weight": 0.0, "tree_vote": 0.0}, None),
     ("- same article", {"article_weight": 0.0}, None),
     ("- tree votes (section/division)", {"tree_vote": 0.0, "family_vote": 0.0}, None),

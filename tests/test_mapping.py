@@ -8,8 +8,8 @@ import pytest
 
 from iccs.mapping import Evidence, Offence, Suggestion, calibrate, evaluate, suggest, suggest_folds
 from iccs.mapping.corpus import exclusion_pairs, split_note
-from iccs.mapping.model import Params, choose_level
-from iccs.mapping.text import article_key, detect_lang, terms
+from iccs.mapping.model import Params, choose_level, residual_parent
+from iccs.mapping.text import article_key, detect_lang, is_residual, terms
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
 
@@ -125,6 +125,37 @@ def test_siblings_matching_the_same_words_are_a_doubt_not_a_span(classification)
 def test_level_choice_end_to_end(classification, label, lang, code):
     [o] = suggest([{"code": "x", "label": label}], lang=lang, classification=classification)
     assert o.suggestions[0].iccs_code == code
+
+
+@pytest.mark.parametrize("label, residual", [
+    ("OTROS DELITOS CONTRA LA PROPIEDAD", True), ("Otras faltas del Código Penal", True),
+    ("Los demás delitos", True), ("Other offences against property", True), ("Autres délits", True),
+    ("OTRO DELITO", True), ("Otorgamiento irregular de documentos", False), ("Robo con violencia", False),
+    ("Mother's neglect", False), ("Delitos de otros textos legales", False), ("", False),
+])
+def test_a_national_residual_offence_is_told_by_its_name(label, residual):
+    assert is_residual(label) is residual
+
+
+@pytest.mark.parametrize("ranked, first", [
+    ([("0509", 1.0), ("0503", 0.6), ("05", 0.2)], "05"),  # an ICCS residual: its parent, once
+    ([("09019", 1.0), ("090111", 0.9)], "0901"),
+    ([("0503", 1.0), ("0509", 0.9)], "0503"),  # not a residual
+    ([("11", 1.0), ("1109", 0.5)], "11"),  # a section has no parent
+])
+def test_a_residual_national_offence_goes_to_the_parent_of_an_iccs_residual(classification, ranked, first):
+    out = residual_parent(classification, ranked)
+    assert out[0] == (first, ranked[0][1])
+    assert len({c for c, _ in out}) == len(out) and {c for c, _ in ranked} <= {c for c, _ in out}
+
+
+def test_residual_level_end_to_end(classification):
+    row = [{"code": "x", "label": "Otros delitos contra la propiedad"}]
+    [plain] = suggest(row, lang="es", classification=classification, params=Params(residual=False))
+    [o] = suggest(row, lang="es", classification=classification)
+    first = classification[plain.suggestions[0].iccs_code]
+    assert first.label("en").startswith("Other") and first.parent is not None
+    assert o.suggestions[0].iccs_code == first.parent.code
 
 
 def test_suggestions_are_ranked_calibrated_and_explained(classification, english):

@@ -108,6 +108,16 @@ def _terms(text, lang, boilerplate):
     return tuple(fold(s) for s in _stemmer(lang).stemWords(kept))
 
 
+# a national residual offence: "Otros delitos contra la propiedad", "Other offences", "Autres délits"
+_RESIDUAL = re.compile(r"^\W*(?:(?:los|las|les|the|all)\s+)?(?:otr[oa]s?|demas|others?|autres?)\b")
+
+
+def is_residual(label):
+    """Whether a national offence's name says it is its chapter's residual: the offences of the
+    chapter not listed elsewhere ("OTROS DELITOS CONTRA LA PROPIEDAD", "Other offences")."""
+    return bool(_RESIDUAL.match(fold((label or "").casefold())))
+
+
 # letters one of the languages writes and the others do not
 _LETTERS = {"en": "", "es": "ñ¿¡áíóú", "fr": "çèêëâîôûùœ"}
 
