@@ -18,10 +18,10 @@ from dataclasses import dataclass
 # meaning), fitted by fit_default on the three sets of data/mapping; keyed (warm: accepted
 # decisions given, fewer than MIN_DECISIONS; meaning: the sentence encoder used)
 DEFAULTS = {
-    (False, True): (-8.0927, -0.3452, 0.5948, 5.0665, -0.3905, 4.9732),
-    (True, True): (-7.3696, 0.0935, 0.6896, 4.3111, -0.58, 3.7164),
-    (False, False): (-7.0802, -2.4152, 2.81, 6.9356, 0.9715, 0.0),
-    (True, False): (-8.6458, -0.2388, 1.9668, 6.5751, 0.8075, 0.0),
+    (False, True): (-8.1228, -0.343, 0.5746, 5.0765, -0.39, 5.0104),
+    (True, True): (-7.3369, 0.0959, 0.6756, 4.2439, -0.5807, 3.7607),
+    (False, False): (-7.1656, -2.3917, 2.7728, 7.013, 0.9661, 0.0),
+    (True, False): (-8.6321, -0.2368, 1.9865, 6.5423, 0.8121, 0.0),
 }
 
 
