@@ -1,4 +1,5 @@
 """Writing files so that an interrupted run never leaves half a file: temp file, then rename."""
+import contextlib
 import os
 import stat
 import tempfile
@@ -32,11 +33,19 @@ def write_atomic(path, data):
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
+    with atomic_file(path) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path):
+    """``write_atomic`` for what is written piece by piece: a binary file to write to, which
+    replaces ``path`` when the block ends and is removed if the block fails."""
     target = os.path.realpath(path)
     try:
         if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
             with open(target, "wb") as f:
-                f.write(data)
+                yield f
             return
         folder = os.path.dirname(target)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
@@ -45,7 +54,7 @@ def write_atomic(path, data):
     try:
         os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

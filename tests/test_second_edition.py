@@ -251,6 +251,23 @@ def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert target.read_text() == "before" and [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
 
 
+def test_a_file_written_piece_by_piece_is_whole_or_not_there(tmp_path):
+    from iccs import files
+
+    target = tmp_path / "table.npy"
+    target.write_bytes(b"before")
+    with pytest.raises(ValueError):
+        with files.atomic_file(target) as f:
+            f.write(b"half")
+            raise ValueError("the writer failed half-way")
+    assert target.read_bytes() == b"before" and [p.name for p in tmp_path.iterdir()] == ["table.npy"]
+    with files.atomic_file(target) as f:
+        f.write(b"after, ")
+        f.write(b"in two pieces")
+    assert target.read_bytes() == b"after, in two pieces"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.npy"]
+
+
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_signals_end_a_run_with_the_usual_codes(tmp_path, sig, code):
     """The export writes to a named pipe that nobody reads, so the run cannot end before the

@@ -166,13 +166,12 @@ def _keep(use, folder, current):
     pickled and put back: the table (written apart), the C++ tokenizer (made again in a tenth of
     a second; the package's own pure-Python one is kept) and the package's handle on the BLAS
     libraries (with threadpoolctl), neither of which pickle can keep."""
-    import io
     import pickle
 
     import numpy as np
 
     from .. import cache
-    from ..files import write_atomic
+    from ..files import atomic_file, write_atomic
 
     path, table_path = _kept_paths(folder, current)
     backend = use._backend
@@ -180,10 +179,8 @@ def _keep(use, folder, current):
     fast = _fast(use._sp)
     try:
         os.makedirs(folder, exist_ok=True)
-        buffer = io.BytesIO()
-        np.save(buffer, backend.table, allow_pickle=False)
-        write_atomic(table_path, buffer.getvalue())
-        del buffer
+        with atomic_file(table_path) as f:  # written as it is saved: no second copy in memory
+            np.save(f, backend.table, allow_pickle=False)
         st = os.stat(table_path)
         made = {"file": (st.st_size, st.st_mtime_ns), "shape": backend.table.shape,
                 "dtype": str(backend.table.dtype), "check": _table_check(backend.table)}
