@@ -9,7 +9,7 @@ import pytest
 from iccs.mapping import Evidence, Offence, Suggestion, calibrate, evaluate, suggest, suggest_folds
 from iccs.mapping.corpus import exclusion_pairs, split_note
 from iccs.mapping.model import Params, choose_level, residual_parent
-from iccs.mapping.text import article_key, detect_lang, is_residual, terms
+from iccs.mapping.text import article_key, chapter_residual, detect_lang, is_residual, terms
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
 
@@ -149,13 +149,35 @@ def test_a_residual_national_offence_goes_to_the_parent_of_an_iccs_residual(clas
     assert len({c for c, _ in out}) == len(out) and {c for c, _ in ranked} <= {c for c, _ in out}
 
 
+@pytest.mark.parametrize("label, family, lang, chapter", [
+    ("OTROS DELITOS CONTRA LA PROPIEDAD", "CRIMENES Y SIMPLES DELITOS CONTRA LA PROPIEDAD", "es", True),
+    ("Otros delitos de la Ley de control de armas (Ley 17.798)", "Leyes de control de armas", "es", True),
+    ("Other offences against property", "Offences against property", "en", True),
+    ("Autres atteintes aux biens", "Des atteintes aux biens", "fr", True),
+    ("Other burglary", "Theft and burglary", "en", False),  # a residual of one kind in its chapter
+    ("Other acts of burglary", "", "en", False),  # no chapter to restate
+    ("OTROS DELITOS DL 211", "DECRETO INFRACCIONES A LA LEY DE DEFENSA DE LA LIBRE COMPETENCIA", "es", False),
+    ("Delitos contra la propiedad", "Delitos contra la propiedad", "es", False),  # not a residual
+])
+def test_the_residual_of_a_national_chapter_restates_the_chapter(label, family, lang, chapter):
+    assert chapter_residual(label, family, lang) is chapter
+
+
 def test_residual_level_end_to_end(classification):
-    row = [{"code": "x", "label": "Otros delitos contra la propiedad"}]
-    [plain] = suggest(row, lang="es", classification=classification, params=Params(residual=False))
-    [o] = suggest(row, lang="es", classification=classification)
+    """The residual of a chapter goes to the parent of the ICCS residual; a residual of one kind
+    (an ICCS index term, or the same name without its chapter) stays with the ICCS residual."""
+    chapter = {"code": "x", "label": "Otros delitos contra la propiedad",
+               "family": "Delitos contra la propiedad"}
+    [plain] = suggest([chapter], lang="es", classification=classification, params=Params(residual=False))
+    [o] = suggest([chapter], lang="es", classification=classification)
     first = classification[plain.suggestions[0].iccs_code]
     assert first.label("en").startswith("Other") and first.parent is not None
     assert o.suggestions[0].iccs_code == first.parent.code
+    [alone] = suggest([dict(chapter, family="")], lang="es", classification=classification)
+    assert alone.suggestions[0].iccs_code == first.code
+    [kind] = suggest([{"code": "y", "label": "Other acts of burglary", "family": "Burglary"}], lang="en",
+                     classification=classification)
+    assert kind.suggestions[0].iccs_code == "05019"
 
 
 def test_suggestions_are_ranked_calibrated_and_explained(classification, english):

@@ -41,7 +41,7 @@ class Params:
     article_weight: float = 0.6
     tree_vote: float = 0.3  # a neighbour's vote for every code of its section and division
     family_vote: float = 0.3  # the family's
-    residual: bool = True  # a national residual offence: the parent of an ICCS residual first
+    residual: bool = True  # a national chapter's residual: the parent of an ICCS residual first
 
 
 def parts(offence, lang, p):
@@ -167,11 +167,11 @@ def choose_level(classification, ranked, p, matched=None):
 
 
 def residual_parent(classification, ranked):
-    """A national residual offence ("Otros delitos contra la propiedad": the chapter's offences
-    not listed elsewhere) holds acts of unknown kinds. When the best candidate is an ICCS residual
-    category ("Other acts against property only": acts that no sibling holds), which the ICCS
-    asks to use "as sparingly as possible", the category above it, which holds the siblings too,
-    goes first with its score. ``ranked``: (code, score) best first; returns it reordered."""
+    """The residual of a national chapter ("Otros delitos contra la propiedad" in "Delitos contra
+    la propiedad": ``text.chapter_residual``) holds acts of unknown kinds. When the best
+    candidate for it is an ICCS residual category ("Other acts against property only": acts that
+    no sibling holds), which the ICCS asks to use "as sparingly as possible", the category above
+    it, which holds the siblings too, goes first with its score. ``ranked``: (code, score) best first; returns it reordered."""
     if not ranked:
         return ranked
     first, score = ranked[0]

@@ -1,7 +1,7 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
 from .calibrate import MIN_DECISIONS, features, sample
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, residual_parent, with_context
-from .text import detect_lang, is_residual, terms
+from .text import chapter_residual, detect_lang, terms
 from .types import Evidence, Offence, Suggestion
 
 EVIDENCE_SHOWN = 3
@@ -198,7 +198,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
                 for t in terms(e[2], e[3])} & asked
 
     ranked = choose_level(classification, ranked[:top + 2], p, matched)
-    if p.residual and is_residual(offence.label):
+    if p.residual and chapter_residual(offence.label, offence.family, lang):
         ranked = residual_parent(classification, ranked)
     ranked = ranked[:top + 1]
     scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one

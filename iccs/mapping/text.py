@@ -108,14 +108,26 @@ def _terms(text, lang, boilerplate):
     return tuple(fold(s) for s in _stemmer(lang).stemWords(kept))
 
 
-# a national residual offence: "Otros delitos contra la propiedad", "Other offences", "Autres délits"
-_RESIDUAL = re.compile(r"^\W*(?:(?:los|las|les|the|all)\s+)?(?:otr[oa]s?|demas|others?|autres?)\b")
+# the word of a national residual offence: "Otros delitos contra la propiedad", "Other offences"
+_RESIDUAL = re.compile(r"^\W*(?:(?:los|las|les|the|all)\s+)?(?:otr[oa]s?|demas|others?|autres?|autr)\b")
 
 
 def is_residual(label):
-    """Whether a national offence's name says it is its chapter's residual: the offences of the
-    chapter not listed elsewhere ("OTROS DELITOS CONTRA LA PROPIEDAD", "Other offences")."""
+    """Whether a national offence's name says it is a residual: "OTROS DELITOS CONTRA LA
+    PROPIEDAD", "Other offences against property", "Autres délits"."""
     return bool(_RESIDUAL.match(fold((label or "").casefold())))
+
+
+def chapter_residual(label, family, lang):
+    """Whether an offence is the residual of its national chapter: a residual whose other words
+    are the chapter's ("OTROS DELITOS CONTRA LA PROPIEDAD" in the chapter "DELITOS CONTRA LA
+    PROPIEDAD"), so that it holds whatever the chapter holds beyond the offences it lists, and
+    not a residual of one kind ("Other burglary" in "Theft and burglary")."""
+    if not is_residual(label):
+        return False
+    own = {t for t in terms(label, lang) if not _RESIDUAL.match(t)}
+    chapter = {t for t in terms(family, lang) if not _RESIDUAL.match(t)}
+    return bool(own) and own <= chapter and len(own) >= 0.75 * len(chapter)
 
 
 # letters one of the languages writes and the others do not
