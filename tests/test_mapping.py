@@ -37,6 +37,14 @@ def english():
     ("Art. 222-7 C. pén. Le fait de donner volontairement la mort à autrui", "fr",
      ["don", "volontair", "mort", "autrui"]),
     ("Vol avec violence, alinéa 2 de la loi n° 2004-575", "fr", ["vol", "violenc"]),
+    # references glued to the words around them, as catalogues pasted from legal texts have them
+    ("SUMINISTRO DE HIDROCARBUROS A MENORESART. 5BIS", "es", ["suministr", "hidrocarbur", "menor"]),
+    ("ULTRAJE DE CADÁVER. ART. 322 BISEl que ultraje", "es", ["ultraj", "cadav", "ultraj"]),
+    ("ART. 197 QUINQUIESEl que condujere", "es", ["condujer"]),
+    ("ARTS. 261 Nº1 y 264Atentados: usar la fuerza", "es", ["atent", "usar", "fuerz"]),
+    ("ART. 197 TER. INC.2°El que condujere", "es", ["condujer"]),
+    ("ART. 448 SEPTIES INC. 1º Y 4 Sustracción de madera", "es", ["sustraccion", "mader"]),
+    ("Apartar a un niño de su parte", "es", ["apart", "nin", "part"]),
 ])
 def test_terms_drop_references_and_boilerplate(text, lang, expected):
     assert terms(text, lang) == expected
@@ -47,6 +55,7 @@ def test_terms_drop_references_and_boilerplate(text, lang, expected):
     (["Ley 20.000 Art. 3 Tráfico"], "ley 20000 art 3"),
     (["C.P. art 494 bis hurto falta"], "art 494bis"),
     (["no article here"], ""),
+    (["", "SUMINISTRO DE HIDROCARBUROS A MENORESART. 5BIS"], "art 5bis"),  # glued to the name
 ])
 def test_article_key(texts, expected):
     assert article_key(*texts) == expected

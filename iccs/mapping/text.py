@@ -16,8 +16,9 @@ _REFERENCE = re.compile(  # article, paragraph and law references, with their nu
     r"\b(?:art[ií]culos?|arts?|inc(?:iso)?s?|n[°º]|nros?|num|letras?|ley(?:es)?|lois?|al(?:in[ée]a)?s?|"
     r"d\.?\s?f\.?\s?l|d\.?\s?l|"
     r"d\.?\s?s|c\.?\s?p|section|sec|para|paragraph|chapter|act|s)\.?\s*"
-    r"[\d][\w.°º\-/]*(?:\s*(?:bis|ter|qu[aá]ter|y|e|a|al|and|to|-|,)\s*[\d][\w.°º\-/]*)*"
-    r"(?:\s+(?:bis|ter|qu[aá]ter))?\b",
+    r"[\d][\w.°º\-/]*(?:\s*(?:bis|ter|qu[aá]ter|quinquies|sexies|septies|octies|y|e|a|al|and|to|-|,)"
+    r"\s*[\d][\w.°º\-/]*)*"
+    r"(?:\s+(?:bis|ter|qu[aá]ter|quinquies|sexies|septies|octies))?\b",
     re.IGNORECASE)
 _ARTICLE = re.compile(r"\bart(?:[ií]culos?|s)?\.?\s*(\d+)\s*(bis|ter|qu[aá]ter)?\s*([a-z])?\b",
                       re.IGNORECASE)
@@ -81,9 +82,22 @@ def _stemmer(lang):
     return stemmer
 
 
+# a reference glued to the words around it, as catalogues pasted from legal texts have them:
+# "A MENORESART. 5BIS", "ART. 322 BISEl que", "INC.2°El que", "ART. 110Falsificar"
+_GLUED = re.compile(
+    r"[^\W\d_]{3}(?=ARTS?\.?\s*\d)"
+    r"|(?:\d\s*(?:BIS|TER|QU[AÁ]TER|QUINQUIES|SEXIES|SEPTIES|OCTIES)|\d|[°º])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
+
+
+def unglue(text):
+    """A space where a reference is glued to the words around it: 'MENORESART. 5' → 'MENORES ART. 5',
+    'ART. 322 BISEl que' → 'ART. 322 BIS El que'."""
+    return _GLUED.sub(r"\g<0> ", text) if text else ""
+
+
 def strip_references(text):
     """Article, paragraph and law references out: 'ART. 141 INC. 1 y 2 Robo' → ' Robo'."""
-    return _REFERENCE.sub(" ", text)
+    return _REFERENCE.sub(" ", unglue(text))
 
 
 def terms(text, lang, boilerplate=True):
@@ -154,7 +168,7 @@ def detect_lang(texts):
 def article_key(*texts):
     """Which article of which law an offence is under: 'ley 20000 art 3', 'art 141' (the Penal
     Code when no law is named), or '' when the texts cite no article."""
-    for text in texts:
+    for text in map(unglue, texts):
         if not text:
             continue
         art = _ARTICLE.search(text)
