@@ -39,21 +39,30 @@ def write_atomic(path, data):
 
 @contextlib.contextmanager
 def atomic_file(path):
-    """``write_atomic`` for what is written piece by piece: a binary file to write to, which
-    replaces ``path`` when the block ends and is removed if the block fails."""
+    """``write_atomic`` for what is written piece by piece: a binary file to write to (the block
+    must not close it), which replaces ``path`` when the block ends and is removed, leaving
+    ``path`` as it was, if the block fails. A path that is not a regular file (``/dev/stdout``,
+    a pipe) is written to directly: what the block wrote before failing stays written there. An
+    OSError while writing is an InputError naming ``path``; any other exception of the block
+    (KeyboardInterrupt, SystemExit) comes out as it was raised."""
     target = os.path.realpath(path)
     try:
-        if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
-            with open(target, "wb") as f:
-                yield f
-            return
-        folder = os.path.dirname(target)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+        direct = os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode)
+        if direct:
+            f = open(target, "wb")
+        else:
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
+                                       suffix=".tmp")
     except OSError as e:
-        raise InputError(f"cannot write: {e.strerror}", file=path) from None
+        raise _cannot_write(e, path) from None
+    if direct:
+        with _closed_quietly_on_error(f, path):
+            yield f
+        return
     try:
         os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
+        f = os.fdopen(fd, "wb")
+        with _closed_quietly_on_error(f, path):
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -64,8 +73,30 @@ def atomic_file(path):
         except OSError:
             pass
         if isinstance(e, OSError):
-            raise InputError(f"cannot write: {e.strerror}", file=path) from None
+            raise _cannot_write(e, path) from None
         raise
+
+
+@contextlib.contextmanager
+def _closed_quietly_on_error(f, path):
+    """Close ``f`` after the block; when the block failed, close it ignoring a failure to flush,
+    so that what the block raised (KeyboardInterrupt, SystemExit) is what comes out."""
+    try:
+        yield
+    except BaseException:
+        try:
+            f.close()
+        except OSError:
+            pass
+        raise
+    try:
+        f.close()
+    except OSError as e:
+        raise _cannot_write(e, path) from None
+
+
+def _cannot_write(error, path):
+    return InputError(f"cannot write: {error.strerror or error}", file=path)
 
 
 def _umask():

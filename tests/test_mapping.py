@@ -139,23 +139,35 @@ def test_level_choice_end_to_end(classification, label, lang, code):
 @pytest.mark.parametrize("label, residual", [
     ("OTROS DELITOS CONTRA LA PROPIEDAD", True), ("Otras faltas del Código Penal", True),
     ("Los demás delitos", True), ("Other offences against property", True), ("Autres délits", True),
-    ("OTRO DELITO", True), ("Otorgamiento irregular de documentos", False), ("Robo con violencia", False),
-    ("Mother's neglect", False), ("Delitos de otros textos legales", False), ("", False),
+    ("OTRO DELITO", True), ("12. Otras faltas", True), ("a) Otros delitos", True),
+    ("3099 OTROS DELITOS", True), ("Hurto - otros", True), ("Assault (other)", True),
+    ("Cualquier otro delito", True), ("Any other offence", True), ("All other offences", True),
+    ("Delitos no clasificados en otra parte", True), ("Offences not elsewhere classified", True),
+    ("Toute autre infraction", True), ("D'autres délits", True),
+    ("Otorgamiento irregular de documentos", False), ("Robo con violencia", False),
+    ("Mother's neglect", False), ("Mother", False), ("Delitos de otros textos legales", False),
+    ("Otherwise dealing with stolen goods", False), ("Otrosí", False), ("Autrui, atteinte à", False),
+    ("Other person's property, damage to", False), ("Otra persona, suplantación de", False),
+    ("Autre personne, usurpation d'identité", False), ("Others' rights, infringement", False), ("", False),
 ])
 def test_a_national_residual_offence_is_told_by_its_name(label, residual):
     assert is_residual(label) is residual
 
 
-@pytest.mark.parametrize("ranked, first", [
-    ([("0509", 1.0), ("0503", 0.6), ("05", 0.2)], "05"),  # an ICCS residual: its parent, once
-    ([("09019", 1.0), ("090111", 0.9)], "0901"),
-    ([("0503", 1.0), ("0509", 0.9)], "0503"),  # not a residual
-    ([("11", 1.0), ("1109", 0.5)], "11"),  # a section has no parent
+@pytest.mark.parametrize("ranked, expected", [
+    # an ICCS residual: its parent in its place, once, and the rest in their order
+    ([("0509", 1.0), ("0503", 0.6), ("05", 0.2), ("0502", 0.1)], ["05", "0503", "0502"]),
+    ([("09019", 1.0), ("090111", 0.9), ("0901", 0.5)], ["0901", "090111"]),
+    ([("0503", 1.0), ("0509", 0.9)], ["0503", "0509"]),  # not a residual
+    ([("11", 1.0), ("1109", 0.5)], ["11", "1109"]),  # a section has no parent
+    ([("1109", 1.0), ("11", 0.5)], ["1109", "11"]),  # the category above is a residual too
+    ([("020299", 1.0), ("0202", 0.5)], ["020299", "0202"]),  # (02029 'Other deprivation of liberty…')
 ])
-def test_a_residual_national_offence_goes_to_the_parent_of_an_iccs_residual(classification, ranked, first):
+def test_a_residual_national_offence_goes_to_the_parent_of_an_iccs_residual(classification, ranked, expected):
     out = residual_parent(classification, ranked)
-    assert out[0] == (first, ranked[0][1])
-    assert len({c for c, _ in out}) == len(out) and {c for c, _ in ranked} <= {c for c, _ in out}
+    assert [c for c, _ in out] == expected
+    assert out[0][1] == ranked[0][1]
+    assert [s for _, s in out] == sorted((s for _, s in out), reverse=True)
 
 
 @pytest.mark.parametrize("label, family, lang, chapter", [
@@ -187,6 +199,13 @@ def test_residual_level_end_to_end(classification):
     [kind] = suggest([{"code": "y", "label": "Other acts of burglary", "family": "Burglary"}], lang="en",
                      classification=classification)
     assert kind.suggestions[0].iccs_code == "05019"
+    # the user's own decisions that chose the ICCS residual for such offences are their practice
+    accepted = [{"national_code": f"a{i}", "iccs_code": first.code, "label": label,
+                 "family": "Delitos contra la propiedad"}
+                for i, label in enumerate(["Otros delitos contra la propiedad ajena",
+                                           "Otros delitos contra la propiedad privada"])]
+    [practice] = suggest([chapter], lang="es", classification=classification, accepted=accepted)
+    assert practice.suggestions[0].iccs_code == first.code
 
 
 def test_suggestions_are_ranked_calibrated_and_explained(classification, english):

@@ -268,6 +268,26 @@ def test_a_file_written_piece_by_piece_is_whole_or_not_there(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["table.npy"]
 
 
+def test_a_failed_write_is_one_input_error_and_an_interruption_stays_one(tmp_path):
+    from iccs import files
+    from iccs.errors import InputError
+
+    target = tmp_path / "table.npy"
+    target.write_bytes(b"before")
+    with pytest.raises(InputError, match="cannot write: No space left on device"):
+        with files.atomic_file(target) as f:
+            f.write(b"half")
+            raise OSError(28, "No space left on device")
+    assert target.read_bytes() == b"before" and [p.name for p in tmp_path.iterdir()] == ["table.npy"]
+    if os.path.exists("/dev/full"):  # a device that is always full: the flush at close fails
+        with pytest.raises(InputError, match="/dev/full"):
+            files.write_atomic("/dev/full", b"x")
+        with pytest.raises(KeyboardInterrupt):  # not turned into the failure of the flush
+            with files.atomic_file("/dev/full") as f:
+                f.write(b"x")
+                raise KeyboardInterrupt
+
+
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_signals_end_a_run_with_the_usual_codes(tmp_path, sig, code):
     """The export writes to a named pipe that nobody reads, so the run cannot end before the

@@ -171,15 +171,21 @@ def residual_parent(classification, ranked):
     la propiedad": ``text.chapter_residual``) holds acts of unknown kinds. When the best
     candidate for it is an ICCS residual category ("Other acts against property only": acts that
     no sibling holds), which the ICCS asks to use "as sparingly as possible", the category above
-    it, which holds the siblings too, goes first with its score. ``ranked``: (code, score) best first; returns it reordered."""
+    it, which holds the siblings too, takes its place and its score. Not when that category is a
+    residual itself ("Other criminal acts not elsewhere classified" above 1109).
+    ``ranked``: (code, score) best first; returns it changed so."""
     if not ranked:
         return ranked
     first, score = ranked[0]
     node = classification.get(first)
-    if node is None or node.parent is None or not node.label("en").startswith("Other"):
+    if node is None or node.parent is None or not _residual(node) or _residual(node.parent):
         return ranked
     parent = node.parent.code
-    return [(parent, score)] + [(c, s) for c, s in ranked if c != parent]
+    return [(parent, score)] + [(c, s) for c, s in ranked[1:] if c != parent]
+
+
+def _residual(node):
+    return node.label("en").startswith("Other")
 
 
 class Memory:

@@ -198,8 +198,13 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
                 for t in terms(e[2], e[3])} & asked
 
     ranked = choose_level(classification, ranked[:top + 2], p, matched)
-    if p.residual and chapter_residual(offence.label, offence.family, lang):
+    took = {}  # a category that took the place of its residual subcategory → that subcategory
+    if p.residual and ranked and chapter_residual(offence.label, offence.family, lang) \
+            and not any(e[1] == "accepted" for e in evidence.get(ranked[0][0], ())):
+        first = ranked[0][0]  # (unless accepted decisions chose that residual: the user's practice)
         ranked = residual_parent(classification, ranked)
+        if ranked[0][0] != first:
+            took[ranked[0][0]] = first
     ranked = ranked[:top + 1]
     scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one
     out = []
@@ -207,7 +212,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         shown = _shown(evidence.get(code, []))
         if len(shown) < EVIDENCE_SHOWN:
             shown += _from_children(classification, code, evidence, EVIDENCE_SHOWN - len(shown))
-        closeness = close[code][0][0] if code in close else 0.0
+        closeness = max(close[c][0][0] if c in close else 0.0 for c in (code, took.get(code)))
         prob = model.probability(features(scores, r - 1, top_score, closeness)) if model else s
         if out:
             prob = min(prob, out[-1].score)  # a lower rank is never more likely

@@ -122,14 +122,26 @@ def _terms(text, lang, boilerplate):
     return tuple(fold(s) for s in _stemmer(lang).stemWords(kept))
 
 
-# the word of a national residual offence: "Otros delitos contra la propiedad", "Other offences"
-_RESIDUAL = re.compile(r"^\W*(?:(?:los|las|les|the|all)\s+)?(?:otr[oa]s?|demas|others?|autres?|autr)\b")
+# a national residual offence: "Otros delitos contra la propiedad", "12. Other offences", "Hurto -
+# otros", "Cualquier otro delito", "Delitos no clasificados en otra parte", "Autres délits"
+_RESIDUAL_WORDS = "otro otra otros otras demas resto restantes other others autre autres"
+_RESIDUAL = re.compile(
+    r"^\W*(?:(?:\d+|[a-z])[.):\-]\s*|\d+\s+)?"  # a number or letter of a list
+    r"(?:(?:los|las|les|the|all|any|cualquier|todos los|todas las|toute|toutes|tout|d')\s*)?"
+    r"(?:otr[oa]s?|demas|resto|restantes|others?|autres?)\b"
+    r"(?!['’]|\s+(?:persons?|personas?|personnes?|party|parte|partie|people|gente))"
+    r"|[-–(,]\s*(?:otr[oa]s|others?|autres)\W*$"
+    r"|\bno clasificad[oa]s? en otra parte\b|\bnot elsewhere classified\b|\bn\.\s?e\.\s?c\b"
+    r"|\bnon class[ée]e?s? ailleurs\b")
+_NOT_SAID = ("no clasificados en otra parte not elsewhere classified nec non classees ailleurs "
+             "cualquier todos any toute tout")
 
 
 def is_residual(label):
     """Whether a national offence's name says it is a residual: "OTROS DELITOS CONTRA LA
-    PROPIEDAD", "Other offences against property", "Autres délits"."""
-    return bool(_RESIDUAL.match(fold((label or "").casefold())))
+    PROPIEDAD", "12. Other offences against property", "Hurto - otros", "Delitos no clasificados
+    en otra parte", "Autres délits"; not "Other person's property, damage to"."""
+    return bool(_RESIDUAL.search(fold((label or "").casefold())))
 
 
 def chapter_residual(label, family, lang):
@@ -139,8 +151,9 @@ def chapter_residual(label, family, lang):
     not a residual of one kind ("Other burglary" in "Theft and burglary")."""
     if not is_residual(label):
         return False
-    own = {t for t in terms(label, lang) if not _RESIDUAL.match(t)}
-    chapter = {t for t in terms(family, lang) if not _RESIDUAL.match(t)}
+    said = set(terms(f"{_RESIDUAL_WORDS} {_NOT_SAID}", lang))  # what says "residual", not what
+    own = set(terms(label, lang)) - said
+    chapter = set(terms(family, lang)) - said
     return bool(own) and own <= chapter and len(own) >= 0.75 * len(chapter)
 
 
