@@ -1,7 +1,7 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
 from .calibrate import MIN_DECISIONS, features, sample
 from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, residual_parent, with_context
-from .text import chapter_residual, detect_lang, terms
+from .text import chapter_residual, detect_lang, is_residual, terms
 from .types import Evidence, Offence, Suggestion
 
 EVIDENCE_SHOWN = 3
@@ -200,8 +200,8 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
     ranked = choose_level(classification, ranked[:top + 2], p, matched)
     took = {}  # a category that took the place of its residual subcategory → that subcategory
     if p.residual and ranked and chapter_residual(offence.label, offence.family, lang) \
-            and not any(e[1] == "accepted" for e in evidence.get(ranked[0][0], ())):
-        first = ranked[0][0]  # (unless accepted decisions chose that residual: the user's practice)
+            and not any(e[1] == "accepted" and e[4] and is_residual(e[2]) for e in evidence.get(ranked[0][0], ())):
+        first = ranked[0][0]  # (unless the list's accepted residuals chose it: the user's practice)
         ranked = residual_parent(classification, ranked)
         if ranked[0][0] != first:
             took[ranked[0][0]] = first
