@@ -99,6 +99,7 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("whole method", {}, None),
     ("- meaning (sentence encoder)", {}, "meaning"),
     ("- equal points of meaning for a category and its subcategory", {}, "equalise"),
+    ("- the classifier of divisions by meaning", {"division": 0.0}, None),
     ("- index terms", {"kinds": {"index term": 0.0}}, None),
     ("- labels", {"kinds": {"label": 0.0}}, None),
     ("- inclusions", {"kinds": {"inclusion": 0.0}}, None),

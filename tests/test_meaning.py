@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from iccs.mapping import corpus, encoder, evaluate, meaning, suggest
+from iccs.mapping import corpus, divisions, encoder, evaluate, meaning, suggest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
 
@@ -43,6 +43,66 @@ def test_a_table_of_another_model_is_not_read(tmp_path):
     np.savez(path, model=np.array("another-model"), texts=np.array(["x"]), vectors=np.ones((1, 512)))
     assert meaning.read_table(path) == ({}, None)
     assert meaning.read_table(tmp_path / "absent.npz") == ({}, None)
+
+
+def test_shipped_classifier_of_divisions_is_trained_on_the_graphs_texts(classification):
+    """The classifier of divisions was trained on the (code, text) pairs of the current graph
+    (else rebuild with tools/build_meaning.py), and it has learned them: it puts most ICCS texts
+    in their own division, and every division and section with texts is one of its classes."""
+    import numpy as np
+
+    clf = divisions.load()
+    pieces = corpus.pieces(classification)
+    assert clf is not None and clf.digest == divisions.digest(pieces)
+    assert set(clf.classes) == {divisions.division(p[0]) for p in pieces}
+    row, vectors = meaning.read_table()
+    pairs = sorted({(p[0], p[3]) for p in pieces})
+    probabilities = clf.probabilities(np.vstack([vectors[row[t]].astype(np.float32) for _, t in pairs]))
+    assert all(0.9 < sum(p.values()) <= 1.0001 for p in probabilities)  # (those above 0.001)
+    right = sum(max(p, key=p.get) == divisions.division(code) for (code, _), p in zip(pairs, probabilities))
+    assert right / len(pairs) > 0.9
+
+
+def test_the_classifier_learns_divisions_from_examples():
+    """``train`` on a toy space: two directions, two divisions; a new vector near one goes there."""
+    import numpy as np
+
+    a, b = np.eye(512, dtype=np.float32)[0], np.eye(512, dtype=np.float32)[1]
+    texts = {"theft": a, "stealing": 0.9 * a + 0.1 * b, "fraud": b, "deceit": 0.1 * a + 0.9 * b}
+    pieces = [("05021", "label", "en", "theft", None), ("0502", "index term", "en", "stealing", None),
+              ("07011", "label", "en", "fraud", None), ("0701", "inclusion", "en", "deceit", None)]
+    classes, w, bias = divisions.train(pieces, texts.get, iterations=300)
+    clf = divisions.Classifier(classes, w, bias, divisions.digest(pieces))
+    near_a, near_b, nothing = clf.probabilities(np.vstack([0.8 * a + 0.2 * b, 0.3 * a + 0.7 * b,
+                                                           np.zeros(512, np.float32)]))
+    assert classes == ["0502", "0701"]
+    assert near_a["0502"] > 0.8 and near_b["0701"] > 0.6 and nothing == {}
+
+
+def test_a_damaged_or_foreign_classifier_is_not_used(tmp_path):
+    import numpy as np
+
+    foreign = tmp_path / "d.npz"
+    np.savez(foreign, model=np.array("another-model"), classes=np.array(["01"]),
+             weights=np.ones((512, 1)), bias=np.ones(1), digest=np.array("x"))
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(Path(divisions.CLASSIFIER).read_bytes()[:5000])
+    assert divisions.load(foreign) is None and divisions.load(cut) is None
+    assert divisions.load(tmp_path / "absent.npz") is None
+
+
+def test_the_classifier_is_not_used_on_texts_it_was_not_trained_on(classification):
+    """Searching other ICCS texts (the index held out fold by fold) leaves it out: it has seen the
+    held-out terms. On the shipped texts it gives each offence its divisions."""
+    import importlib
+
+    module = importlib.import_module("iccs.mapping.suggest")
+    offences = [module.as_offence({"code": "x", "label": "Burglary of a dwelling"})]
+    shipped = module._near(classification, None, offences, (), {}, True)
+    texts = {"en": corpus.build(classification, "en")}
+    given = module._near(classification, texts, offences, (), {}, True)
+    assert max(shipped.division(offences[0]), key=shipped.division(offences[0]).get) == "0501"
+    assert given(offences[0]) and given.division(offences[0]) == {}
 
 
 @pytest.mark.parametrize("text, plain", [

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 # meaning), fitted by fit_default on the three sets of data/mapping; keyed (warm: accepted
 # decisions given, fewer than MIN_DECISIONS; meaning: the sentence encoder used)
 DEFAULTS = {
-    (False, True): (-8.1228, -0.343, 0.5746, 5.0765, -0.39, 5.0104),
-    (True, True): (-7.3369, 0.0959, 0.6756, 4.2439, -0.5807, 3.7607),
-    (False, False): (-7.1656, -2.3917, 2.7728, 7.013, 0.9661, 0.0),
-    (True, False): (-8.6321, -0.2368, 1.9865, 6.5423, 0.8121, 0.0),
+    (False, True): (-8.7151, 0.1087, 0.473, 5.2048, -0.5668, 4.2994),
+    (True, True): (-7.4682, 0.1259, 0.5389, 4.3169, -0.5648, 3.583),
+    (False, False): (-7.333, -2.3782, 2.8685, 7.1627, 0.9788, 0.0),
+    (True, False): (-8.5964, -0.2365, 1.9578, 6.52, 0.8088, 0.0),
 }
 
 

@@ -41,6 +41,7 @@ class Params:
     article_weight: float = 0.6
     tree_vote: float = 0.3  # a neighbour's vote for every code of its section and division
     family_vote: float = 0.3  # the family's
+    division: float = 1.0  # points per unit of probability of a code's division by meaning (divisions.py)
     residual: bool = True  # a national chapter's residual: the parent of an ICCS residual first
 
 
@@ -141,19 +142,23 @@ def with_context(own, p):
     return {code: s + p.context * sections.get(code[:2], 0.0) / total for code, s in own.items()}
 
 
-def choose_level(classification, ranked, p, matched=None):
+def choose_level(classification, ranked, p, matched=None, shared=None):
     """The ICCS is coded at the most detailed level that fits: when the two best candidates are
     sibling categories (the same parent, below a section), the runner-up scores within
     ``p.siblings`` of the first, and each matched words of the offence that the other did not
     (``matched``: code → set of the offence's terms its evidence matched), the offence spans
     them, and their parent goes first (scored as the first plus a share of the second). Two
     siblings matching the same words are a doubt between them, not an offence that spans both.
+    ``shared``: code → points every category of its division has alike (the classifier of
+    divisions' ``suggest.rank``), left out of the comparison: they do not tell siblings apart.
     ``ranked``: (code, score) best first; returns the list reordered."""
     if len(ranked) < 2:
         return ranked
     (first, s1), (second, s2) = ranked[0], ranked[1]
     a, b = classification.get(first), classification.get(second)
-    if a is None or b is None or a.parent is None or a.parent != b.parent or s2 < p.siblings * s1:
+    alike = shared(first) if shared is not None else 0.0  # siblings are of one division
+    if a is None or b is None or a.parent is None or a.parent != b.parent \
+            or s2 - alike < p.siblings * (s1 - alike):
         return ranked
     if a.parent.parent is None:  # two divisions of a section: too far apart to merge
         return ranked

@@ -98,25 +98,36 @@ def _near(classification, texts, offences, decisions, decided, wanted, progress=
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near({})
-    if texts is None:
+    classifier = None
+    if texts is None:  # the shipped texts, which the classifier of divisions was trained on
         from . import corpus as corpora
+        from . import divisions
 
         texts = {edition: corpora.load(classification, edition) for edition in corpora.LANGS}
+        classifier = divisions.load()
     space = meaning.Meaning(list(texts.values()))
-    found = space.nearest_many(meaning.offence_vectors(unique, progress))
-    return Near(dict(zip((id(o) for o in unique), found)))
+    vectors = meaning.offence_vectors(unique, progress)
+    keys = [id(o) for o in unique]
+    found = space.nearest_many(vectors)
+    division = classifier.probabilities(vectors) if classifier is not None else ()
+    return Near(dict(zip(keys, found)), division=dict(zip(keys, division)))
 
 
 class Near:
     """What the sentence encoder says of each offence: ``near(o)`` its ICCS codes close in
-    meaning (``Meaning.nearest``), {} for an offence it was not given. ``active``: whether the
-    encoder is used at all (the calibration differs)."""
+    meaning (``Meaning.nearest``), {} for an offence it was not given; ``near.division(o)`` the
+    probability of each ICCS division by the classifier of divisions (``divisions.py``), {} when
+    the classifier is not used (ICCS texts other than the shipped ones: it was trained on
+    those). ``active``: whether the encoder is used at all (the calibration differs)."""
 
-    def __init__(self, found, active=True):
-        self.found, self.active = found, active
+    def __init__(self, found, active=True, division=None):
+        self.found, self.active, self.divisions = found, active, division or {}
 
     def __call__(self, o):
         return self.found.get(id(o), {})
+
+    def division(self, o):
+        return self.divisions.get(id(o), {})
 
 
 def balance(decisions, corpus, classification, p, memory, lang, near=None):
@@ -189,6 +200,9 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
     close = near(offence) if near is not None else {}
     if close:
         own = with_meaning(own, evidence, close, classification, p.decay)
+    division = near.division(offence) if near is not None and p.division else {}
+    if division:  # the classifier's division tips the balance where words and closest texts differ
+        own = {code: s + p.division * division.get(code[:4], 0.0) for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))
@@ -197,7 +211,8 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] not in ("accepted", "meaning")
                 for t in terms(e[2], e[3])} & asked
 
-    ranked = choose_level(classification, ranked[:top + 2], p, matched)
+    ranked = choose_level(classification, ranked[:top + 2], p, matched,
+                          lambda code: p.division * division.get(code[:4], 0.0))
     took = {}  # a category that took the place of its residual subcategory → that subcategory
     if p.residual and ranked and chapter_residual(offence.label, offence.family, lang) \
             and not any(e[1] == "accepted" and e[4] and is_residual(e[2]) for e in evidence.get(ranked[0][0], ())):

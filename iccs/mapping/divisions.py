@@ -1,0 +1,118 @@
+"""Which division of the ICCS an offence's meaning falls in: a linear classifier over the
+sentence encoder's vectors (``meaning.py``).
+
+The closest ICCS text (``meaning.Meaning``) reads one text at a time; a classifier trained on all
+of them learns which directions of the encoder's space tell one division from another (theft from
+fraud, drugs from weapons), whatever the wording. It is a softmax regression: each ICCS text of
+both editions that the mapping searches (``corpus.pieces``) is an example of the division it is
+evidence for (a section's own texts, of the section). Trained by ``tools/build_meaning.py``
+(``write``) and shipped as ``meaning-divisions.npz``: the classes, the weights and a digest of the
+(code, text) pairs trained on, which ``tests/test_meaning.py`` compares with the graph's.
+
+``suggest.rank`` adds ``Params.division`` times the probability of a code's division (a section
+code: of its section's own texts) to the evidence score: where the words and the closest texts
+disagree on where an offence lies, the classifier's division tips the balance.
+"""
+import hashlib
+import os
+
+CLASSIFIER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "meaning-divisions.npz")
+ITERATIONS, RATE, L2 = 3000, 20.0, 1e-5  # full-batch gradient descent (the examples are ~5,000)
+
+
+def division(code):
+    """The class of a code: its division ('0501' for 050111), a section for a section's code."""
+    return code[:4]
+
+
+def digest(pieces):
+    """A digest of the (code, text) pairs a classifier is trained on: tells when it is stale."""
+    h = hashlib.blake2b(digest_size=16)
+    for code, text in sorted({(p[0], p[3]) for p in pieces}):
+        h.update(f"{code}\t{text}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def train(pieces, vector_of, iterations=ITERATIONS, rate=RATE, l2=L2):
+    """(classes, weights, bias) of a softmax regression from ``vector_of(text)`` (unit vectors)
+    to the division of each piece's code; deterministic (float32, full batch, from zeros)."""
+    import numpy as np
+
+    pairs = sorted({(p[0], p[3]) for p in pieces})
+    classes = sorted({division(code) for code, _ in pairs})
+    column = {c: i for i, c in enumerate(classes)}
+    x = np.vstack([vector_of(text) for _, text in pairs]).astype(np.float32)
+    y = np.zeros((len(pairs), len(classes)), np.float32)
+    y[np.arange(len(pairs)), [column[division(code)] for code, _ in pairs]] = 1.0
+    w = np.zeros((x.shape[1], len(classes)), np.float32)
+    b = np.zeros(len(classes), np.float32)
+    for _ in range(iterations):
+        p = _softmax(x @ w + b)
+        g = (p - y) / len(pairs)
+        w -= rate * (x.T @ g + l2 * w)
+        b -= rate * g.sum(axis=0)
+    return classes, w, b
+
+
+def _softmax(z):
+    import numpy as np
+
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def write(pieces, path=CLASSIFIER):
+    """Train on ``pieces`` with the shipped vectors of their texts and write the classifier
+    (atomically); what ``tools/build_meaning.py`` does after ``meaning.write_table``."""
+    import io
+
+    import numpy as np
+
+    from ..files import write_atomic
+    from .meaning import MODEL, read_table
+
+    row, table = read_table()
+    pieces = list(pieces)
+    classes, w, b = train(pieces, lambda text: table[row[text]].astype(np.float32))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, model=np.array(MODEL), classes=np.array(classes), weights=w,
+                        bias=b, digest=np.array(digest(pieces)))
+    write_atomic(path, buffer.getvalue())
+    return len(classes)
+
+
+class Classifier:
+    def __init__(self, classes, weights, bias, digest):
+        self.classes, self.weights, self.bias, self.digest = classes, weights, bias, digest
+
+    def probabilities(self, vectors):
+        """division → probability, for each row of ``vectors`` (those above 0.001; {} for a zero
+        vector: an offence with no text the encoder could read)."""
+        if not len(vectors):
+            return []
+        p = _softmax(vectors @ self.weights + self.bias)
+        out = []
+        for vector, row in zip(vectors, p):
+            out.append({self.classes[i]: float(row[i]) for i in (row > 1e-3).nonzero()[0]}
+                       if vector.any() else {})
+        return out
+
+
+def load(path=CLASSIFIER):
+    """The shipped classifier, or None when it is absent, damaged or made for another encoder."""
+    import numpy as np
+
+    from .meaning import MODEL
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["model"]) != MODEL:
+                return None
+            classes = [str(c) for c in data["classes"]]
+            w, b, made = data["weights"], data["bias"], str(data["digest"])
+        if w.shape != (512, len(classes)) or b.shape != (len(classes),):
+            return None
+    except Exception:  # absent or damaged (a damaged file can fail in any way numpy's reader can)
+        return None
+    return Classifier(classes, w.astype(np.float32), b.astype(np.float32), made)
