@@ -98,7 +98,6 @@ def timed(cmd, env):
 ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("whole method", {}, None),
     ("- meaning (sentence encoder)", {}, "meaning"),
-    ("- equal points of meaning for a category and its subcategory", {}, "equalise"),
     ("- the classifier of divisions by meaning", {"division": 0.0}, None),
     ("- index terms", {"kinds": {"index term": 0.0}}, None),
     ("- labels", {"kinds": {"label": 0.0}}, None),
@@ -118,17 +117,6 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("- stemming", {}, "stemming"),
     ("- boilerplate and reference removal", {}, "boilerplate"),
 ]
-
-
-def _unequalised(encoder):
-    """``with_meaning`` as first written: each code its own points, a category and its
-    subcategory apart."""
-    def with_meaning(own, evidence, near, classification, decay):
-        own = dict(own)
-        for code, points in encoder.bonus(near, decay).items():
-            own[code] = own.get(code, 0.0) + points
-        return own
-    return with_meaning
 
 
 def quality():
@@ -174,10 +162,6 @@ def quality():
         if off == "boilerplate":
             patches += [mock.patch.object(text, "BOILERPLATE", {lang: set() for lang in text.LANGS}),
                         mock.patch.object(text, "strip_references", lambda t: t)]
-        if off == "equalise":  # each code keeps its own points
-            from iccs.mapping import meaning as encoder
-
-            patches.append(mock.patch.object(sys.modules["iccs.mapping.suggest"], "with_meaning", _unequalised(encoder)))
         if off in ("stemming", "boilerplate"):  # the cached index holds stemmed, cleaned terms: build one apart
             patches.append(mock.patch.object(corpus, "load", lambda cl, lang: corpus.build(cl, lang)))
         for patch in patches:

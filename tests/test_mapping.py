@@ -129,7 +129,9 @@ def test_siblings_matching_the_same_words_are_a_doubt_not_a_span(classification)
 
 @pytest.mark.parametrize("label, lang, code", [
     ("Assisting or instigating the suicide of another person", "en", "0104"),
-    ("Encouraging or assisting suicide", "en", "01041"),
+    ("Encouraging or assisting suicide", "en", "0104"),  # assisting (01041) and instigating: E005 of the check set
+    ("Physician-assisted suicide", "en", "01041"),  # one class fits
+    ("Assisting suicide", "en", "01041"),
 ])
 def test_level_choice_end_to_end(classification, label, lang, code):
     [o] = suggest([{"code": "x", "label": label}], lang=lang, classification=classification)
@@ -254,13 +256,14 @@ def test_english_check_set(classification, english):
 
 
 def test_development_set_cold_and_warm(classification, dev):
-    """The issue's two settings on the Chilean development set (aims: cold top-5 >= 40%)."""
+    """The issue's two settings on the Chilean development set (aims: cold top-5 >= 40%; warm:
+    10 folds, each with the other nine accepted)."""
     gold = {r["national_code"]: r["iccs"] for r in dev}
     cold = evaluate(gold, suggest(dev, lang="es", classification=classification))
-    warm = evaluate(gold, suggest_folds(dev, gold, folds=5, lang="es", classification=classification,
+    warm = evaluate(gold, suggest_folds(dev, gold, folds=10, lang="es", classification=classification,
                                         calibration=calibrate.default(warm=True)))
     assert cold.topk >= 0.40 and cold.top1 >= 0.22
-    assert warm.top1 > cold.top1 and warm.same_section > cold.same_section
+    assert warm.topk > cold.topk + 0.03 and warm.top1 > cold.top1 and warm.same_section > cold.same_section
 
 
 def test_accepted_decisions(classification, english):

@@ -239,44 +239,27 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
 
 def with_meaning(own, evidence, near, classification, decay=(1.0,)):
     """The evidence scores (the best of the words is 1) plus the points of the codes close in
-    meaning; each such code's closest ICCS text joins its evidence (kind 'meaning'). Meaning
-    says where in the ICCS an offence lies, less well how detailed a code fits it (a group's
-    label and its 'other' class read alike): where the words of the texts speak for both a
-    category and its subcategory, both get the higher of their points, so that the words choose
-    between them (``choose_level``); where they do not (a list in a language the ICCS is not
-    written in), meaning chooses alone."""
+    meaning; each such code's closest ICCS text joins its evidence (kind 'meaning'). A residual
+    category ("Other acts of assisting or instigating suicide") reads like the category above it
+    ("Assisting or instigating suicide"): where the words of the texts speak for both, both get
+    the higher of their points, so that the words choose between them (``choose_level``)."""
     from .meaning import bonus
 
     own = dict(own)
     points = bonus(near, decay)
-    above = _ancestors(classification)
     for code in sorted(points, key=points.get, reverse=True):
-        if own.get(code, 0.0) <= 0:
+        node = classification.get(code)
+        if node is None or node.parent is None or own.get(code, 0.0) <= 0 \
+                or not node.label("en").startswith("Other"):
             continue
-        for parent in above.get(code, ()):
-            if parent in points and own.get(parent, 0.0) > 0:
-                points[parent] = points[code] = max(points[parent], points[code])
+        parent = node.parent.code
+        if parent in points and own.get(parent, 0.0) > 0:
+            points[parent] = points[code] = max(points[parent], points[code])
     for code, p in points.items():
         own[code] = own.get(code, 0.0) + p
         _, (_, kind, lang, text, via) = near[code][0]
         evidence.setdefault(code, []).append((p, "meaning", text, lang, via if kind == "exclusion" else None))
     return own
-
-
-def _ancestors(classification):
-    """code → the codes of its ancestors, nearest first; made once per classification and kept
-    on it (as ``iccs.search`` keeps its indexes)."""
-    table = classification.__dict__.get("_mapping_ancestors")
-    if table is None:
-        table = {}
-        for node in classification:
-            up, parent = [], node.parent
-            while parent is not None:
-                up.append(parent.code)
-                parent = parent.parent
-            table[node.code] = tuple(up)
-        classification.__dict__["_mapping_ancestors"] = table
-    return table
 
 
 TELLING = ("exclusion", "accepted", "meaning")  # kinds shown even when not among the best
