@@ -336,6 +336,7 @@ def test_evaluate_figures_on_a_hand_made_gold():
     sections = {s["section"]: s for s in e.sections}
     assert sections["07"]["confused_with"] == "08" and sections["01"]["top1"] == 1.0
     assert "top-1 exact" in e.to_text() and math.isfinite(e.ece)
+    assert "automatic at 90% precision: 1 offence (25.0%) with score >= 0.900" in e.to_text()
 
 
 def test_evaluate_counts_a_missing_offence_as_wrong():

@@ -44,7 +44,8 @@ class Evaluation:
             if c["threshold"] is None:
                 lines.append(f"automatic at {level} precision: none")
             else:
-                lines.append(f"automatic at {level} precision: {c['offences']} offences "
+                noun = "offence" if c["offences"] == 1 else "offences"
+                lines.append(f"automatic at {level} precision: {c['offences']} {noun} "
                              f"({pct(c['coverage']).strip()}) with score >= {c['threshold']:.3f}")
         lines.append("by section (gold): offences, top-1 exact, same section, most frequent wrong section")
         for s in self.sections:
