@@ -105,6 +105,20 @@ def test_the_classifier_is_not_used_on_texts_it_was_not_trained_on(classificatio
     assert given(offences[0]) and given.division(offences[0]) == {}
 
 
+def test_a_classifier_of_other_texts_is_not_used(classification, monkeypatch):
+    """A classifier trained on other texts than the graph's (another graph, a stale file) is left
+    out at run time, as its digest tells."""
+    import importlib
+
+    module = importlib.import_module("iccs.mapping.suggest")
+    stale = divisions.load()
+    stale.digest = "0" * 32
+    monkeypatch.setattr(divisions, "load", lambda path=None: stale)
+    offences = [module.as_offence({"code": "x", "label": "Burglary of a dwelling"})]
+    near = module._near(classification, None, offences, (), {}, True)
+    assert near(offences[0]) and near.division(offences[0]) == {}
+
+
 @pytest.mark.parametrize("text, plain", [
     ("ROBO EN LUGAR HABITADO", "Robo en lugar habitado"),
     ("ART. 141 INC. 3 Sustraer a un menor", "Sustraer a un menor"),

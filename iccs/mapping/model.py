@@ -183,13 +183,16 @@ def residual_parent(classification, ranked):
         return ranked
     first, score = ranked[0]
     node = classification.get(first)
-    if node is None or node.parent is None or not _residual(node) or _residual(node.parent):
+    if node is None or node.parent is None or not is_residual_category(node) \
+            or is_residual_category(node.parent):
         return ranked
     parent = node.parent.code
     return [(parent, score)] + [(c, s) for c, s in ranked[1:] if c != parent]
 
 
-def _residual(node):
+def is_residual_category(node):
+    """Whether an ICCS category is a residual one: "Other acts of fraud", "Other criminal acts not
+    elsewhere classified" (its English label starts "Other")."""
     return node.label("en").startswith("Other")
 
 

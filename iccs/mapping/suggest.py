@@ -1,6 +1,16 @@
 """``suggest``: ranked ICCS codes for each offence of a national list, with the evidence for each."""
 from .calibrate import MIN_DECISIONS, features, sample
-from .model import Memory, Params, choose_level, iccs_evidence, own_scores, parts, residual_parent, with_context
+from .model import (
+    Memory,
+    Params,
+    choose_level,
+    iccs_evidence,
+    is_residual_category,
+    own_scores,
+    parts,
+    residual_parent,
+    with_context,
+)
 from .text import chapter_residual, detect_lang, is_residual, terms
 from .types import Evidence, Offence, Suggestion
 
@@ -105,6 +115,9 @@ def _near(classification, texts, offences, decisions, decided, wanted, progress=
 
         texts = {edition: corpora.load(classification, edition) for edition in corpora.LANGS}
         classifier = divisions.load()
+        if classifier is not None and classifier.digest != divisions.digest(
+                [p for corpus in texts.values() for p in corpus.pieces]):
+            classifier = None  # trained on other texts (another graph): what it says is not of these
     space = meaning.Meaning(list(texts.values()))
     vectors = meaning.offence_vectors(unique, progress)
     keys = [id(o) for o in unique]
@@ -249,8 +262,7 @@ def with_meaning(own, evidence, near, classification, decay=(1.0,)):
     points = bonus(near, decay)
     for code in sorted(points, key=points.get, reverse=True):
         node = classification.get(code)
-        if node is None or node.parent is None or own.get(code, 0.0) <= 0 \
-                or not node.label("en").startswith("Other"):
+        if node is None or node.parent is None or own.get(code, 0.0) <= 0 or not is_residual_category(node):
             continue
         parent = node.parent.code
         if parent in points and own.get(parent, 0.0) > 0:

@@ -85,8 +85,9 @@ def _stemmer(lang):
 # a reference glued to the words around it, as catalogues pasted from legal texts have them:
 # "A MENORESART. 5BIS", "ART. 322 BISEl que", "INC.2°El que", "ART. 110Falsificar"
 _GLUED = re.compile(
-    r"[^\W\d_]{3}(?=ARTS?\.?\s*\d)"
-    r"|(?:\d\s*(?:BIS|TER|QU[AÁ]TER|QUINQUIES|SEXIES|SEPTIES|OCTIES)|\d|[°º])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
+    r"[^\W\d_]{3}(?=ARTS?\.\s*\d)"
+    r"|(?:\d\s*(?:BIS|TER|QU[AÁ]TER|QUINQUIES|SEXIES|SEPTIES|OCTIES)|\d|[°º])"
+    r"(?=[A-ZÁÉÍÓÚÑÀÈÇÔÂÊÎÛ][a-záéíóúñàèçôâêîûœ])")
 
 
 def unglue(text):
