@@ -99,6 +99,8 @@ ABLATIONS = [  # (name, Params changes, what else is switched off)
     ("whole method", {}, None),
     ("- meaning (sentence encoder)", {}, "meaning"),
     ("- the classifier of divisions by meaning", {"division": 0.0}, None),
+    ("- the classifier of categories by meaning", {"category": 0.0}, None),
+    ("- both classifiers", {"division": 0.0, "category": 0.0}, None),
     ("- index terms", {"kinds": {"index term": 0.0}}, None),
     ("- labels", {"kinds": {"label": 0.0}}, None),
     ("- inclusions", {"kinds": {"inclusion": 0.0}}, None),

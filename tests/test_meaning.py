@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from iccs.mapping import corpus, divisions, encoder, evaluate, meaning, suggest
+from iccs.mapping import classify, corpus, encoder, evaluate, meaning, suggest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mapping"
 
@@ -45,22 +45,24 @@ def test_a_table_of_another_model_is_not_read(tmp_path):
     assert meaning.read_table(tmp_path / "absent.npz") == ({}, None)
 
 
-def test_shipped_classifier_of_divisions_is_trained_on_the_graphs_texts(classification):
-    """The classifier of divisions was trained on the (code, text) pairs of the current graph
-    (else rebuild with tools/build_meaning.py), and it has learned them: it puts most ICCS texts
-    in their own division, and every division and section with texts is one of its classes."""
+@pytest.mark.parametrize("level, learned", [("division", 0.9), ("category", 0.8)])
+def test_shipped_classifiers_are_trained_on_the_graphs_texts(classification, level, learned):
+    """Each classifier was trained on the (code, text) pairs of the current graph (else rebuild
+    with tools/build_meaning.py), and it has learned them: it puts most ICCS texts in their own
+    division (category), and every division and section (code) with texts is one of its classes."""
     import numpy as np
 
-    clf = divisions.load()
+    of = classify.LEVELS[level][0]
+    clf = classify.load(level)
     pieces = corpus.pieces(classification)
-    assert clf is not None and clf.digest == divisions.digest(pieces)
-    assert set(clf.classes) == {divisions.division(p[0]) for p in pieces}
+    assert clf is not None and clf.digest == classify.digest(pieces)
+    assert set(clf.classes) == {of(p[0]) for p in pieces}
     row, vectors = meaning.read_table()
     pairs = sorted({(p[0], p[3]) for p in pieces})
     probabilities = clf.probabilities(np.vstack([vectors[row[t]].astype(np.float32) for _, t in pairs]))
-    assert all(0.9 < sum(p.values()) <= 1.0001 for p in probabilities)  # (those above 0.001)
-    right = sum(max(p, key=p.get) == divisions.division(code) for (code, _), p in zip(pairs, probabilities))
-    assert right / len(pairs) > 0.9
+    assert all(0.8 < sum(p.values()) <= 1.0001 for p in probabilities)  # (those above 0.001)
+    right = sum(max(p, key=p.get) == of(code) for (code, _), p in zip(pairs, probabilities))
+    assert right / len(pairs) > learned
 
 
 def test_the_classifier_learns_divisions_from_examples():
@@ -71,8 +73,8 @@ def test_the_classifier_learns_divisions_from_examples():
     texts = {"theft": a, "stealing": 0.9 * a + 0.1 * b, "fraud": b, "deceit": 0.1 * a + 0.9 * b}
     pieces = [("05021", "label", "en", "theft", None), ("0502", "index term", "en", "stealing", None),
               ("07011", "label", "en", "fraud", None), ("0701", "inclusion", "en", "deceit", None)]
-    classes, w, bias = divisions.train(pieces, texts.get, iterations=300)
-    clf = divisions.Classifier(classes, w, bias, divisions.digest(pieces))
+    classes, w, bias = classify.train(pieces, texts.get, iterations=300)
+    clf = classify.Classifier(classes, w, bias, classify.digest(pieces))
     near_a, near_b, nothing = clf.probabilities(np.vstack([0.8 * a + 0.2 * b, 0.3 * a + 0.7 * b,
                                                            np.zeros(512, np.float32)]))
     assert classes == ["0502", "0701"]
@@ -86,9 +88,9 @@ def test_a_damaged_or_foreign_classifier_is_not_used(tmp_path):
     np.savez(foreign, model=np.array("another-model"), classes=np.array(["01"]),
              weights=np.ones((512, 1)), bias=np.ones(1), digest=np.array("x"))
     cut = tmp_path / "cut.npz"
-    cut.write_bytes(Path(divisions.CLASSIFIER).read_bytes()[:5000])
-    assert divisions.load(foreign) is None and divisions.load(cut) is None
-    assert divisions.load(tmp_path / "absent.npz") is None
+    cut.write_bytes(Path(classify.LEVELS["division"][1]).read_bytes()[:5000])
+    assert classify.load(path=foreign) is None and classify.load(path=cut) is None
+    assert classify.load("category", tmp_path / "absent.npz") is None
 
 
 def test_the_classifier_is_not_used_on_texts_it_was_not_trained_on(classification):
@@ -101,8 +103,9 @@ def test_the_classifier_is_not_used_on_texts_it_was_not_trained_on(classificatio
     shipped = module._near(classification, None, offences, (), {}, True)
     texts = {"en": corpus.build(classification, "en")}
     given = module._near(classification, texts, offences, (), {}, True)
-    assert max(shipped.division(offences[0]), key=shipped.division(offences[0]).get) == "0501"
-    assert given(offences[0]) and given.division(offences[0]) == {}
+    division, category = (shipped.classes(offences[0], level) for level in ("division", "category"))
+    assert max(division, key=division.get) == "0501" and max(category, key=category.get).startswith("0501")
+    assert given(offences[0]) and given.classes(offences[0], "division") == given.classes(offences[0], "category") == {}
 
 
 def test_a_classifier_of_other_texts_is_not_used(classification, monkeypatch):
@@ -111,12 +114,19 @@ def test_a_classifier_of_other_texts_is_not_used(classification, monkeypatch):
     import importlib
 
     module = importlib.import_module("iccs.mapping.suggest")
-    stale = divisions.load()
-    stale.digest = "0" * 32
-    monkeypatch.setattr(divisions, "load", lambda path=None: stale)
+    real = classify.load
+
+    def stale(level="division", path=None):
+        clf = real(level, path)
+        if level == "division":
+            clf.digest = "0" * 32
+        return clf
+
+    monkeypatch.setattr(classify, "load", stale)
     offences = [module.as_offence({"code": "x", "label": "Burglary of a dwelling"})]
     near = module._near(classification, None, offences, (), {}, True)
-    assert near(offences[0]) and near.division(offences[0]) == {}
+    assert near(offences[0]) and near.classes(offences[0], "division") == {}
+    assert near.classes(offences[0], "category")  # the one trained on these texts is used
 
 
 @pytest.mark.parametrize("text, plain", [
@@ -427,3 +437,25 @@ def test_the_encoder_is_kept_even_with_a_handle_that_cannot_be_pickled(tmp_path,
     monkeypatch.setattr(encoder, "_parsed", real)
     monkeypatch.setattr(encoder, "_ENCODER", [])
     assert encoder.encode(["Robo con violencia"]).shape == (1, 512)
+
+
+def test_the_classifiers_points_can_change_the_first_code(classification):
+    """What the classifiers say is added to the scores: a code they are sure of, among an
+    offence's candidates, goes first with enough weight, and nothing changes at weight 0."""
+    import importlib
+    from dataclasses import replace
+
+    from iccs.mapping.model import Params
+
+    module = importlib.import_module("iccs.mapping.suggest")
+    o = module.as_offence({"code": "x", "label": "Burglary of a dwelling"})
+    english = corpus.load(classification, "en")
+    near = module._near(classification, None, [o], (), {}, True)
+    before = module.rank(o, english, classification, Params(), None, 5, "en", None, near=near)
+    third = before[2].iccs_code
+    near.by_level = {"category": {id(o): {third: 1.0}}, "division": {id(o): {}}}
+    sure = module.rank(o, english, classification, replace(Params(), category=3.0), None, 5, "en", None, near=near)
+    off = module.rank(o, english, classification, replace(Params(), category=0.0, division=0.0), None, 5, "en",
+                      None, near=near)
+    assert sure[0].iccs_code == third != before[0].iccs_code
+    assert off[0].iccs_code != third

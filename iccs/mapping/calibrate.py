@@ -18,8 +18,8 @@ from dataclasses import dataclass
 # meaning), fitted by fit_default on the three sets of data/mapping; keyed (warm: accepted
 # decisions given, fewer than MIN_DECISIONS; meaning: the sentence encoder used)
 DEFAULTS = {
-    (False, True): (-7.7391, 0.386, 1.0748, 4.5012, -0.3664, 1.9796),
-    (True, True): (-6.6431, 0.1011, 1.0629, 4.3874, -0.5282, 1.9556),
+    (False, True): (-6.7381, 0.6051, 0.9431, 3.3811, -0.4185, 1.0491),
+    (True, True): (-6.3793, 0.1435, 1.0639, 4.318, -0.5834, 1.3916),
     (False, False): (-7.333, -2.3782, 2.8685, 7.1627, 0.9788, 0.0),
     (True, False): (-8.5964, -0.2365, 1.9578, 6.52, 0.8088, 0.0),
 }

@@ -41,7 +41,8 @@ class Params:
     article_weight: float = 0.6
     tree_vote: float = 0.3  # a neighbour's vote for every code of its section and division
     family_vote: float = 0.3  # the family's
-    division: float = 1.0  # points per unit of probability of a code's division by meaning (divisions.py)
+    division: float = 1.0  # points per unit of probability of a code's division by meaning (classify.py)
+    category: float = 0.75  # the same, of the code itself
     residual: bool = True  # a national chapter's residual: the parent of an ICCS residual first
 
 

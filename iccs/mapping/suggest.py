@@ -108,39 +108,41 @@ def _near(classification, texts, offences, decisions, decided, wanted, progress=
     unique = list({id(o): o for o in todo}.values())
     if not unique:
         return Near({})
-    classifier = None
-    if texts is None:  # the shipped texts, which the classifier of divisions was trained on
+    classifiers = {}
+    if texts is None:  # the shipped texts, which the classifiers were trained on
+        from . import classify
         from . import corpus as corpora
-        from . import divisions
 
         texts = {edition: corpora.load(classification, edition) for edition in corpora.LANGS}
-        classifier = divisions.load()
-        if classifier is not None and classifier.digest != divisions.digest(
-                [p for corpus in texts.values() for p in corpus.pieces]):
-            classifier = None  # trained on other texts (another graph): what it says is not of these
+        made = classify.digest([p for corpus in texts.values() for p in corpus.pieces])
+        for level in classify.LEVELS:
+            classifier = classify.load(level)
+            if classifier is not None and classifier.digest == made:  # else trained on other texts
+                classifiers[level] = classifier
     space = meaning.Meaning(list(texts.values()))
     vectors = meaning.offence_vectors(unique, progress)
     keys = [id(o) for o in unique]
     found = space.nearest_many(vectors)
-    division = classifier.probabilities(vectors) if classifier is not None else ()
-    return Near(dict(zip(keys, found)), division=dict(zip(keys, division)))
+    classes = {level: dict(zip(keys, c.probabilities(vectors))) for level, c in classifiers.items()}
+    return Near(dict(zip(keys, found)), classes=classes)
 
 
 class Near:
     """What the sentence encoder says of each offence: ``near(o)`` its ICCS codes close in
-    meaning (``Meaning.nearest``), {} for an offence it was not given; ``near.division(o)`` the
-    probability of each ICCS division by the classifier of divisions (``divisions.py``), {} when
-    the classifier is not used (ICCS texts other than the shipped ones: it was trained on
-    those). ``active``: whether the encoder is used at all (the calibration differs)."""
+    meaning (``Meaning.nearest``), {} for an offence it was not given; ``near.classes(o, level)``
+    the probability of each ICCS division or category (level 'division', 'category') by the
+    classifiers of ``classify.py``, {} when they are not used (ICCS texts other than the shipped
+    ones: they were trained on those). ``active``: whether the encoder is used at all (the
+    calibration differs)."""
 
-    def __init__(self, found, active=True, division=None):
-        self.found, self.active, self.divisions = found, active, division or {}
+    def __init__(self, found, active=True, classes=None):
+        self.found, self.active, self.by_level = found, active, classes or {}
 
     def __call__(self, o):
         return self.found.get(id(o), {})
 
-    def division(self, o):
-        return self.divisions.get(id(o), {})
+    def classes(self, o, level):
+        return self.by_level.get(level, {}).get(id(o), {})
 
 
 def balance(decisions, corpus, classification, p, memory, lang, near=None):
@@ -213,9 +215,11 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
     close = near(offence) if near is not None else {}
     if close:
         own = with_meaning(own, evidence, close, classification, p.decay)
-    division = near.division(offence) if near is not None and p.division else {}
-    if division:  # the classifier's division tips the balance where words and closest texts differ
-        own = {code: s + p.division * division.get(code[:4], 0.0) for code, s in own.items()}
+    division = near.classes(offence, "division") if near is not None and p.division else {}
+    category = near.classes(offence, "category") if near is not None and p.category else {}
+    if division or category:  # the classifiers tip the balance where words and closest texts differ
+        own = {code: s + p.division * division.get(code[:4], 0.0) + p.category * category.get(code, 0.0)
+               for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))

@@ -1,28 +1,38 @@
-"""Which division of the ICCS an offence's meaning falls in: a linear classifier over the
-sentence encoder's vectors (``meaning.py``).
+"""Where in the ICCS an offence's meaning falls: linear classifiers over the sentence encoder's
+vectors (``meaning.py``), one of ICCS divisions and one of ICCS categories (every code).
 
 The closest ICCS text (``meaning.Meaning``) reads one text at a time; a classifier trained on all
-of them learns which directions of the encoder's space tell one division from another (theft from
-fraud, drugs from weapons), whatever the wording. It is a softmax regression: each ICCS text of
-both editions that the mapping searches (``corpus.pieces``) is an example of the division it is
-evidence for (a section's own texts, of the section). Trained by ``tools/build_meaning.py``
-(``write``) and shipped as ``meaning-divisions.npz``: the classes, the weights and a digest of the
-(code, text) pairs trained on, which ``tests/test_meaning.py`` compares with the graph's.
+of them learns which directions of the encoder's space tell one division, or one category, from
+another (theft from fraud, drugs from weapons), whatever the wording. Each is a softmax
+regression: each ICCS text of both editions that the mapping searches (``corpus.pieces``) is an
+example of the division it is evidence for (a section's own texts, of the section), or of its
+code. Trained by ``tools/build_meaning.py`` (``write``) and shipped as ``meaning-divisions.npz``
+and ``meaning-categories.npz``: the classes, the weights and a digest of the (code, text) pairs
+trained on, which ``suggest`` compares with the texts it searches (and a test with the graph's).
 
-``suggest.rank`` adds ``Params.division`` times the probability of a code's division (a section
-code: of its section's own texts) to the evidence score: where the words and the closest texts
-disagree on where an offence lies, the classifier's division tips the balance.
+``suggest.rank`` adds ``Params.division`` times the probability of a code's division and
+``Params.category`` times the probability of the code itself to its evidence score: where the
+words and the closest texts disagree on where an offence lies, the classifiers tip the balance.
 """
 import hashlib
 import os
 
-CLASSIFIER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "meaning-divisions.npz")
-ITERATIONS, RATE, L2 = 3000, 20.0, 1e-5  # full-batch gradient descent (the examples are ~4,300)
+HERE = os.path.dirname(os.path.abspath(__file__))
+RATE, L2 = 20.0, 1e-5  # full-batch gradient descent (the examples are ~4,300)
 
 
 def division(code):
-    """The class of a code: its division ('0501' for 050111), a section for a section's code."""
+    """The division of a code ('0501' for 050111); a section's code for a section."""
     return code[:4]
+
+
+def category(code):
+    return code
+
+
+# level → (class of a code, file shipped, steps of training)
+LEVELS = {"division": (division, os.path.join(HERE, "meaning-divisions.npz"), 3000),
+          "category": (category, os.path.join(HERE, "meaning-categories.npz"), 1500)}
 
 
 def digest(pieces):
@@ -33,17 +43,20 @@ def digest(pieces):
     return h.hexdigest()
 
 
-def train(pieces, vector_of, iterations=ITERATIONS, rate=RATE, l2=L2):
+def train(pieces, vector_of, level="division", iterations=None, rate=RATE, l2=L2):
     """(classes, weights, bias) of a softmax regression from ``vector_of(text)`` (unit vectors)
-    to the division of each piece's code; deterministic (float32, full batch, from zeros)."""
+    to the class of each piece's code at ``level`` ('division' or 'category'); deterministic
+    (float32, full batch, from zeros)."""
     import numpy as np
 
+    of, _, steps = LEVELS[level]
+    iterations = steps if iterations is None else iterations
     pairs = sorted({(p[0], p[3]) for p in pieces})
-    classes = sorted({division(code) for code, _ in pairs})
+    classes = sorted({of(code) for code, _ in pairs})
     column = {c: i for i, c in enumerate(classes)}
     x = np.vstack([vector_of(text) for _, text in pairs]).astype(np.float32)
     y = np.zeros((len(pairs), len(classes)), np.float32)
-    y[np.arange(len(pairs)), [column[division(code)] for code, _ in pairs]] = 1.0
+    y[np.arange(len(pairs)), [column[of(code)] for code, _ in pairs]] = 1.0
     w = np.zeros((x.shape[1], len(classes)), np.float32)
     b = np.zeros(len(classes), np.float32)
     for _ in range(iterations):
@@ -62,9 +75,9 @@ def _softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def write(pieces, path=CLASSIFIER):
-    """Train on ``pieces`` with the shipped vectors of their texts and write the classifier
-    (atomically); what ``tools/build_meaning.py`` does after ``meaning.write_table``."""
+def write(pieces, level="division", path=None):
+    """Train on ``pieces`` with the shipped vectors of their texts and write the classifier of
+    ``level`` (atomically); what ``tools/build_meaning.py`` does after ``meaning.write_table``."""
     import io
 
     import numpy as np
@@ -74,11 +87,11 @@ def write(pieces, path=CLASSIFIER):
 
     row, table = read_table()
     pieces = list(pieces)
-    classes, w, b = train(pieces, lambda text: table[row[text]].astype(np.float32))
+    classes, w, b = train(pieces, lambda text: table[row[text]].astype(np.float32), level)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, model=np.array(MODEL), classes=np.array(classes), weights=w,
                         bias=b, digest=np.array(digest(pieces)))
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path or LEVELS[level][1], buffer.getvalue())
     return len(classes)
 
 
@@ -87,7 +100,7 @@ class Classifier:
         self.classes, self.weights, self.bias, self.digest = classes, weights, bias, digest
 
     def probabilities(self, vectors):
-        """division → probability, for each row of ``vectors`` (those above 0.001; {} for a zero
+        """class (a division, a code) → probability, for each row of ``vectors`` (those above 0.001; {} for a zero
         vector: an offence with no text the encoder could read)."""
         if not len(vectors):
             return []
@@ -99,14 +112,15 @@ class Classifier:
         return out
 
 
-def load(path=CLASSIFIER):
-    """The shipped classifier, or None when it is absent, damaged or made for another encoder."""
+def load(level="division", path=None):
+    """The shipped classifier of ``level``, or None when it is absent, damaged or made for another
+    encoder."""
     import numpy as np
 
     from .meaning import MODEL
 
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(path or LEVELS[level][1], allow_pickle=False) as data:
             if str(data["model"]) != MODEL:
                 return None
             classes = [str(c) for c in data["classes"]]
