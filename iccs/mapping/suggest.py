@@ -230,13 +230,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
 
     ranked = choose_level(classification, ranked[:top + 2], p, matched,
                           lambda code: p.division * division.get(code[:4], 0.0))
-    took = {}  # a category that took the place of its residual subcategory → that subcategory
-    if p.residual and ranked and chapter_residual(offence.label, offence.family, lang) \
-            and not any(e[1] == "accepted" and e[4] and is_residual(e[2]) for e in evidence.get(ranked[0][0], ())):
-        first = ranked[0][0]  # (unless the list's accepted residuals chose it: the user's practice)
-        ranked = residual_parent(classification, ranked)
-        if ranked[0][0] != first:
-            took[ranked[0][0]] = first
+    ranked, took = _for_residual(offence, ranked, evidence, classification, p, lang)
     ranked = ranked[:top + 1]
     scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one
     out = []
@@ -252,6 +246,20 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
                               runner_up=scores[r] if r < len(scores) else 0.0, strength=top_score,
                               closeness=closeness))
     return out
+
+
+def _for_residual(offence, ranked, evidence, classification, p, lang):
+    """``ranked`` with the category above an ICCS residual in its place when the offence is the
+    residual of its national chapter (``model.residual_parent``), unless the list's accepted
+    residual offences chose that ICCS residual (the user's practice); and {category put first:
+    the residual it replaced}, whose closeness in meaning it takes."""
+    if not (p.residual and ranked and chapter_residual(offence.label, offence.family, lang)):
+        return ranked, {}
+    first = ranked[0][0]
+    if any(e[1] == "accepted" and e[4] and is_residual(e[2]) for e in evidence.get(first, ())):
+        return ranked, {}
+    ranked = residual_parent(classification, ranked)
+    return ranked, ({ranked[0][0]: first} if ranked[0][0] != first else {})
 
 
 def with_meaning(own, evidence, near, classification, decay=(1.0,)):
