@@ -90,7 +90,9 @@ def test_a_damaged_or_foreign_classifier_is_not_used(tmp_path):
     cut = tmp_path / "cut.npz"
     cut.write_bytes(Path(classify.LEVELS["division"][1]).read_bytes()[:5000])
     assert classify.load(path=foreign) is None and classify.load(path=cut) is None
-    assert classify.load("category", tmp_path / "absent.npz") is None
+    assert classify.load("category", path=tmp_path / "absent.npz") is None
+    with pytest.raises(ValueError, match="no classifier of 'categories'"):
+        classify.load("categories")
 
 
 def test_the_classifier_is_not_used_on_texts_it_was_not_trained_on(classification):
@@ -116,8 +118,8 @@ def test_a_classifier_of_other_texts_is_not_used(classification, monkeypatch):
     module = importlib.import_module("iccs.mapping.suggest")
     real = classify.load
 
-    def stale(level="division", path=None):
-        clf = real(level, path)
+    def stale(level="division", *, path=None):
+        clf = real(level, path=path)
         if level == "division":
             clf.digest = "0" * 32
         return clf
@@ -183,6 +185,15 @@ def test_meaning_measurably_helps_on_the_development_set(classification):
     words = evaluate(gold, suggest(dev, lang="es", classification=classification, meaning=False))
     both = evaluate(gold, suggest(dev, lang="es", classification=classification))
     assert both.topk > words.topk and both.mrr > words.mrr
+    # and each classifier of classify.py, at its shipped weight, adds to what the rest finds
+    from dataclasses import replace
+
+    from iccs.mapping.model import Params
+
+    for level in ("division", "category"):
+        without = evaluate(gold, suggest(dev, lang="es", classification=classification,
+                                         params=replace(Params(), **{level: 0.0})))
+        assert both.mrr > without.mrr and both.top1 > without.top1, level
 
 
 def test_without_the_encoder_the_words_rank_alone(classification, monkeypatch):

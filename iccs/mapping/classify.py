@@ -43,7 +43,7 @@ def digest(pieces):
     return h.hexdigest()
 
 
-def train(pieces, vector_of, level="division", iterations=None, rate=RATE, l2=L2):
+def train(pieces, vector_of, level="division", *, iterations=None, rate=RATE, l2=L2):
     """(classes, weights, bias) of a softmax regression from ``vector_of(text)`` (unit vectors)
     to the class of each piece's code at ``level`` ('division' or 'category'); deterministic
     (float32, full batch, from zeros)."""
@@ -75,7 +75,7 @@ def _softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def write(pieces, level="division", path=None):
+def write(pieces, level="division", *, path=None):
     """Train on ``pieces`` with the shipped vectors of their texts and write the classifier of
     ``level`` (atomically); what ``tools/build_meaning.py`` does after ``meaning.write_table``."""
     import io
@@ -112,15 +112,18 @@ class Classifier:
         return out
 
 
-def load(level="division", path=None):
-    """The shipped classifier of ``level``, or None when it is absent, damaged or made for another
-    encoder."""
+def load(level="division", *, path=None):
+    """The shipped classifier of ``level`` ('division' or 'category'; ``path``: another file), or
+    None when it is absent, damaged or made for another encoder."""
     import numpy as np
 
     from .meaning import MODEL
 
+    if level not in LEVELS:
+        raise ValueError(f"no classifier of {level!r}: one of {', '.join(LEVELS)}")
+    path = path or LEVELS[level][1]
     try:
-        with np.load(path or LEVELS[level][1], allow_pickle=False) as data:
+        with np.load(path, allow_pickle=False) as data:
             if str(data["model"]) != MODEL:
                 return None
             classes = [str(c) for c in data["classes"]]
