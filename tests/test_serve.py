@@ -198,36 +198,3 @@ def test_browser_gets_an_html_table(server):
     status, _, data = call(server, "POST", "/sparql", urlencode({"query": "ASK {}", "format": "html"}).encode(),
                            {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 200 and b"<b>true</b>" in data
-
-
-def test_serve_command_starts_answers_and_stops(tmp_path):
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tmp_path / "extra.ttl"
-    data.write_text("<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> \"extra\" .\n")
-    proc = subprocess.Popen([sys.executable, "-m", "iccs.cli", "serve", "--port", str(port), "--workers", "1",
-                             "--data", str(data)], stderr=subprocess.PIPE, env=dict(os.environ))
-    try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/sparql?" + urlencode({"query": "SELECT ?l WHERE { ?x rdfs:label ?l FILTER(STR(?l) = \"extra\") }"}))
-                response = conn.getresponse()
-                body = response.read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert response.status == 200 and bindings(body) == {("extra",)}
-    finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-    assert proc.returncode in (0, 130) and b"serving the ICCS at http://127.0.0.1:" in err
-    with pytest.raises(OSError):  # nothing listens any more: the workers went with it
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
