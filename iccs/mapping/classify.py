@@ -78,20 +78,16 @@ def _softmax(z):
 def write(pieces, level="division", *, path=None):
     """Train on ``pieces`` with the shipped vectors of their texts and write the classifier of
     ``level`` (atomically); what ``tools/build_meaning.py`` does after ``meaning.write_table``."""
-    import io
-
     import numpy as np
 
-    from ..files import write_atomic
-    from .meaning import MODEL, read_table
+    from .encoder import MODEL, write_npz
+    from .meaning import read_table
 
     row, table = read_table()
     pieces = list(pieces)
     classes, w, b = train(pieces, lambda text: table[row[text]].astype(np.float32), level)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, model=np.array(MODEL), classes=np.array(classes), weights=w,
-                        bias=b, digest=np.array(digest(pieces)))
-    write_atomic(path or LEVELS[level][1], buffer.getvalue())
+    write_npz(path or LEVELS[level][1], compressed=True, model=np.array(MODEL), classes=np.array(classes),
+              weights=w, bias=b, digest=np.array(digest(pieces)))
     return len(classes)
 
 
@@ -117,19 +113,15 @@ def load(level="division", *, path=None):
     None when it is absent, damaged or made for another encoder."""
     import numpy as np
 
-    from .meaning import MODEL
+    from .encoder import MODEL, read_npz
 
     if level not in LEVELS:
         raise ValueError(f"no classifier of {level!r}: one of {', '.join(LEVELS)}")
-    path = path or LEVELS[level][1]
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["model"]) != MODEL:
-                return None
-            classes = [str(c) for c in data["classes"]]
-            w, b, made = data["weights"], data["bias"], str(data["digest"])
-        if w.shape != (512, len(classes)) or b.shape != (len(classes),):
-            return None
-    except Exception:  # absent or damaged (a damaged file can fail in any way numpy's reader can)
+    data = read_npz(path or LEVELS[level][1], ("classes", "weights", "bias", "digest"), model=MODEL)
+    if data is None:
         return None
-    return Classifier(classes, w.astype(np.float32), b.astype(np.float32), made)
+    classes = [str(c) for c in data["classes"]]
+    w, b = data["weights"], data["bias"]
+    if w.shape != (512, len(classes)) or b.shape != (len(classes),):
+        return None
+    return Classifier(classes, w.astype(np.float32), b.astype(np.float32), str(data["digest"]))

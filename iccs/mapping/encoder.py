@@ -333,43 +333,61 @@ def _encoder_version():
         return f"{MODEL} {tokenizer}"
 
 
+def read_npz(path, names, **expect):
+    """The arrays ``names`` of an .npz file whose string fields ``expect`` hold those values
+    (``model=MODEL``, ``stamp=...``); None when it is absent, damaged (a damaged file can fail in
+    any way numpy's reader can) or of something else. The one reader of the vectors, tables and
+    classifiers this package keeps (here, ``meaning.read_table``, ``classify.load``)."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if any(str(data[k]) != v for k, v in expect.items()):
+                return None
+            return {n: data[n] for n in names}
+    except Exception:
+        return None
+
+
+def write_npz(path, compressed=False, **arrays):
+    """``arrays`` as an .npz file, written atomically (``iccs.files.atomic_file``): the one writer
+    of what ``read_npz`` reads."""
+    import numpy as np
+
+    from ..files import atomic_file
+
+    with atomic_file(path) as f:
+        (np.savez_compressed if compressed else np.savez)(f, **arrays)
+
+
 def _read_remembered(path, stamp):
     """hash → row, and the vectors (float16), of the table in ``path``; empty when it is absent,
     damaged or of another encoder."""
     import numpy as np
 
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["stamp"]) != stamp:
-                return {}, None
-            keys, vectors = data["keys"], data["vectors"]
-        if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != _KEY or \
-                vectors.shape != (len(keys), 512):
-            return {}, None
-        raw = keys.tobytes()
-        return {raw[i * _KEY:(i + 1) * _KEY]: i for i in range(len(keys))}, vectors
-    except Exception:  # a damaged file can fail in any way numpy's reader can: treat it as absent
+    data = read_npz(path, ("keys", "vectors"), stamp=stamp)
+    if data is None:
         return {}, None
+    keys, vectors = data["keys"], data["vectors"]
+    if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != _KEY or vectors.shape != (len(keys), 512):
+        return {}, None
+    raw = keys.tobytes()
+    return {raw[i * _KEY:(i + 1) * _KEY]: i for i in range(len(keys))}, vectors
 
 
 def _write_remembered(path, stamp, known, vectors, fresh, used=()):
     """The table with the texts of this run (``used``) and ``fresh`` last, cut to the last
     ``REMEMBERED_MAX``, written atomically; a cache folder that cannot be written is no error."""
-    import io
-
     import numpy as np
-
-    from ..files import write_atomic
 
     now = set(used) | set(fresh)
     keys = [k for k in known if k not in now] + [k for k in dict.fromkeys(used) if k in known and k not in fresh]
     keys = (keys + list(fresh))[-REMEMBERED_MAX:]
     rows = [fresh[k] if k in fresh else vectors[known[k]] for k in keys]
-    buffer = io.BytesIO()
-    np.savez(buffer, stamp=np.array(stamp), vectors=np.vstack(rows).astype(np.float16),
-             keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), _KEY))
+    arrays = {"stamp": np.array(stamp), "vectors": np.vstack(rows).astype(np.float16),
+              "keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), _KEY)}
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, buffer.getvalue())
+        write_npz(path, **arrays)
     except Exception:  # an unwritable, full or odd cache folder: remember nothing this time
         pass

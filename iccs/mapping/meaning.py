@@ -18,7 +18,7 @@ the evidence score (``suggest.rank``), and the closest piece is shown as the evi
 """
 import os
 
-from .encoder import MODEL, encode, remembered, unit
+from .encoder import MODEL, encode, read_npz, remembered, unit, write_npz
 from .text import strip_references
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "meaning-vectors.npz")
@@ -50,33 +50,22 @@ def offence_vectors(offences, progress=None):
 
 def read_table(path=VECTORS):
     """text → row of the shipped vectors, and the vectors (float16); empty when absent."""
-    import numpy as np
-
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["model"]) != MODEL:
-                return {}, None
-            texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
-        if vectors.shape != (len(texts), 512):
-            return {}, None
-    except Exception:  # absent or damaged (a damaged file can fail in any way numpy's reader can)
+    data = read_npz(path, ("texts", "vectors"), model=MODEL)
+    if data is None:
+        return {}, None
+    texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
+    if vectors.shape != (len(texts), 512):
         return {}, None
     return {t: i for i, t in enumerate(texts)}, vectors
 
 
 def write_table(texts, path=VECTORS):
     """Encode ``texts`` and write the table (atomically): what ``tools/build_meaning.py`` does."""
-    import io
-
     import numpy as np
 
-    from ..files import write_atomic
-
     texts = sorted(set(texts))
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, model=np.array(MODEL), texts=np.array(texts),
-                        vectors=encode(texts).astype(np.float16))
-    write_atomic(path, buffer.getvalue())
+    write_npz(path, compressed=True, model=np.array(MODEL), texts=np.array(texts),
+              vectors=encode(texts).astype(np.float16))
     return len(texts)
 
 

@@ -217,9 +217,12 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         own = with_meaning(own, evidence, close, classification, p.decay)
     division = near.classes(offence, "division") if near is not None and p.division else {}
     category = near.classes(offence, "category") if near is not None and p.category else {}
+
+    def alike(code):  # the points of a code's division, which every code of the division has alike
+        return p.division * division.get(code[:4], 0.0)
+
     if division or category:  # the classifiers tip the balance where words and closest texts differ
-        own = {code: s + p.division * division.get(code[:4], 0.0) + p.category * category.get(code, 0.0)
-               for code, s in own.items()}
+        own = {code: s + alike(code) + p.category * category.get(code, 0.0) for code, s in own.items()}
     ranked = sorted((kv for kv in own.items() if kv[1] > 0),
                     key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     asked = set(terms(offence.label, lang)) | set(terms(offence.description, lang))
@@ -228,8 +231,7 @@ def rank(offence, corpus, classification, p, memory=None, top=5, lang="en", mode
         return {t for e in evidence.get(code, ())[:EVIDENCE_SHOWN] if e[1] not in ("accepted", "meaning")
                 for t in terms(e[2], e[3])} & asked
 
-    ranked = choose_level(classification, ranked[:top + 2], p, matched,
-                          lambda code: p.division * division.get(code[:4], 0.0))
+    ranked = choose_level(classification, ranked[:top + 2], p, matched, alike)
     ranked, took = _for_residual(offence, ranked, evidence, classification, p, lang)
     ranked = ranked[:top + 1]
     scores = [s for _, s in ranked]  # one more than shown: the last one's lead is a real one
