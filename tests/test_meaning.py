@@ -478,19 +478,16 @@ def _spin():
 
 
 def test_a_machine_whose_cores_are_all_taken_gets_one_blas_thread():
-    """``free_cores`` reads the machine's idle time: with one spinning process per core, next to
-    nothing is idle, and the encoder is held to one thread (two waited on each other for cores
-    other work held: 2.3x slower, ``benchmarks/mapping.py --busy``)."""
+    """``free_cores`` reads the idle time of the CPUs this process may use: with one spinning
+    process on each, next to nothing is idle, and the encoder is held to one thread."""
     import multiprocessing
     import os
+    import time
 
-    cores = os.cpu_count()
-    spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(cores)]
+    spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in os.sched_getaffinity(0)]
     for p in spinners:
         p.start()
     try:
-        import time
-
         time.sleep(0.3)
         assert encoder.free_cores(0.3) < 0.5
         assert encoder.threads() == 1
@@ -500,20 +497,77 @@ def test_a_machine_whose_cores_are_all_taken_gets_one_blas_thread():
             p.join()
 
 
-def test_blas_threads_follow_the_free_cores_and_the_environment(monkeypatch):
+STAT_BEFORE = """cpu  300 0 300 1000 0 0 0 0 0 0
+cpu0 100 0 100 500 0 0 0 0 0 0
+cpu1 100 0 100 500 0 0 0 0 0 0
+cpu2 100 0 100 0 0 0 0 0 0 0
+intr 12345
+"""
+# over the window: cpu0 all idle (50 ticks, 10 of them waiting on a disk), cpu1 busy half of
+# the time (25 of its user ticks running a guest, counted in user already), cpu2 all idle
+STAT_AFTER = """cpu  400 0 400 1200 0 0 0 0 0 0
+cpu0 100 0 100 540 10 0 0 0 0 0
+cpu1 125 0 100 525 0 0 0 0 25 0
+cpu2 100 0 100 50 0 0 0 0 0 0
+intr 12399
+"""
+
+
+def test_free_cores_reads_the_allowed_cpus_idle_time(tmp_path, monkeypatch):
+    import time
+
+    stat = tmp_path / "stat"
+    stat.write_text(STAT_BEFORE, encoding="ascii")
+    monkeypatch.setattr(encoder, "STAT", str(stat))
+    monkeypatch.setattr(time, "sleep", lambda seconds: stat.write_text(STAT_AFTER, encoding="ascii"))
+    monkeypatch.setattr(encoder, "_cpus", lambda: {0, 1})  # cpu2, idle, is not this process's
+    assert encoder.free_cores() == pytest.approx(1.5)
+    stat.write_text(STAT_BEFORE, encoding="ascii")
+    monkeypatch.setattr(encoder, "_cpus", lambda: None)  # no way to ask: every CPU
+    assert encoder.free_cores() == pytest.approx(2.5)
+    monkeypatch.setattr(encoder, "STAT", str(tmp_path / "missing"))
+    assert encoder.free_cores() is None
+
+
+def test_blas_threads_follow_the_free_cores_the_quota_and_the_environment(monkeypatch):
     import os
 
     cores = len(os.sched_getaffinity(0))
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(encoder, "_quota", lambda: None)
     monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: None)  # not Linux
     assert encoder.threads() == cores
     monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: 0.2)
     assert encoder.threads() == 1
-    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: cores + 4.0)
-    assert encoder.threads() == cores
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert encoder.threads() == 1
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: 64.0)
+    monkeypatch.setattr(encoder, "_cpus", lambda: set(range(8)))
+    assert encoder.threads() == 8
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: 2.6)
+    assert encoder.threads() == 3
+    monkeypatch.setattr(encoder, "free_cores", lambda window=0.05: 64.0)
+    monkeypatch.setattr(encoder, "_quota", lambda: 2.5)  # a container given two and a half CPUs
+    assert encoder.threads() == 3
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(name, "2")
+        assert encoder.threads() == 2, name
+        monkeypatch.delenv(name)
+
+
+def test_a_container_quota_is_read(tmp_path, monkeypatch):
+    v2 = tmp_path / "cpu.max"
+    v2.write_text("250000 100000\n", encoding="ascii")
+    monkeypatch.setattr(encoder, "CPU_MAX", (str(v2), str(tmp_path / "none")))
+    assert encoder._quota() == 2.5
+    v2.write_text("max 100000\n", encoding="ascii")
+    assert encoder._quota() is None
+    quota, period = tmp_path / "cpu.cfs_quota_us", tmp_path / "cpu.cfs_period_us"
+    quota.write_text("150000\n", encoding="ascii")
+    period.write_text("100000\n", encoding="ascii")
+    monkeypatch.setattr(encoder, "CPU_MAX", (str(tmp_path / "none"), str(quota)))
+    assert encoder._quota() == 1.5
+    quota.write_text("-1\n", encoding="ascii")
+    assert encoder._quota() is None
 
 
 def test_the_encoder_runs_on_the_threads_chosen(monkeypatch):
@@ -528,6 +582,7 @@ def test_the_encoder_runs_on_the_threads_chosen(monkeypatch):
         return real(**kw)
 
     monkeypatch.setattr(use._backend, "_threadpool", recorded)
-    monkeypatch.setattr(encoder, "threads", lambda: 1)
+    monkeypatch.setattr(use._backend, "threads", 2)
+    monkeypatch.setattr(encoder, "threads", lambda: 3)
     encoder.encode(["Robo con violencia en las personas, ejemplar único"])
-    assert asked and all(kw == {"limits": 1, "user_api": "blas"} for kw in asked)
+    assert asked and all(kw == {"limits": 3, "user_api": "blas"} for kw in asked)

@@ -12,6 +12,7 @@ memory, not read) and the vectors of the national texts already met, by a hash o
 Anything kept that is missing, stale or damaged is made again; a cache folder that cannot be
 written is no error.
 """
+import math
 import os
 import sys
 
@@ -273,13 +274,21 @@ def encode(texts, progress=None):
     return unit(np.vstack(parts))
 
 
+STAT = "/proc/stat"  # Linux's count of each CPU's time, by kind
+CPU_MAX = ("/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us")  # a container's share
+
+
 def threads():
-    """The BLAS threads to encode with: the cores not busy with other work, at least one. On a
-    busy machine, numpy's BLAS threads wait on one another for cores that other work holds: with
-    the two cores of a 2-core machine taken, 1,000 offences took 5 s to encode on two threads and
-    1.7 s on one (``benchmarks/mapping.py``, case "busy machine"). ``OPENBLAS_NUM_THREADS``,
-    ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS``, when set, cap it."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The BLAS threads to encode with: the cores this process may use (its CPUs, and its
+    container's CPU quota) that other work leaves free, at least one. On a busy machine numpy's
+    BLAS threads wait on one another for cores that other work holds: with both cores of this
+    2-core machine taken, encoding 1,000 offence texts took 1.9–9.4 s on two threads and
+    1.6–2.4 s on one (``python benchmarks/mapping.py --busy``, five runs). ``OPENBLAS_NUM_THREADS``,
+    ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS``, when set, cap it. Measuring takes 50 ms."""
+    cores = len(_cpus() or ()) or os.cpu_count() or 1
+    quota = _quota()
+    if quota:
+        cores = min(cores, max(1, math.ceil(quota)))
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         value = os.environ.get(name, "")
         if value.isdigit() and int(value) > 0:
@@ -289,24 +298,65 @@ def threads():
 
 
 def free_cores(window=0.05):
-    """How many cores were idle over the next ``window`` seconds (from Linux's /proc/stat, the
-    whole machine's); None where that cannot be read."""
+    """How many of the CPUs this process may run on were idle over the next ``window`` seconds
+    (Linux's /proc/stat); None where that cannot be read."""
     import time
 
-    def idle_and_total():
-        with open("/proc/stat", encoding="ascii") as f:
-            ticks = [int(t) for t in f.readline().split()[1:]]
-        return ticks[3] + ticks[4], sum(ticks)  # idle, iowait; all
-
+    allowed = _cpus()
     try:
-        idle0, total0 = idle_and_total()
+        idle0, total0, counted = _idle_and_total(allowed)
         time.sleep(window)
-        idle1, total1 = idle_and_total()
+        idle1, total1, _ = _idle_and_total(allowed)
     except (OSError, ValueError, IndexError):
         return None
-    if total1 <= total0:
+    if total1 <= total0 or not counted:
         return None
-    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+    return (idle1 - idle0) / (total1 - total0) * counted
+
+
+def _idle_and_total(allowed):
+    """(idle ticks, all ticks, CPUs counted) summed over the CPUs in ``allowed`` (all: None)."""
+    idle = total = counted = 0
+    with open(STAT, encoding="ascii") as f:
+        for line in f:
+            if not line.startswith("cpu"):
+                break  # the CPUs' lines come first
+            name, *ticks = line.split()
+            if name == "cpu" or (allowed is not None and int(name[3:]) not in allowed):
+                continue
+            ticks = [int(t) for t in ticks[:8]]  # guest time is counted in user time already
+            idle += ticks[3] + ticks[4]  # idle, iowait
+            total += sum(ticks)
+            counted += 1
+    return idle, total, counted
+
+
+def _cpus():
+    """The CPUs this process may run on, or None where that cannot be asked."""
+    try:
+        return os.sched_getaffinity(0)
+    except (AttributeError, OSError):
+        return None
+
+
+def _quota():
+    """The CPUs' worth of time a container may use (cgroup v2 ``cpu.max``, v1 ``cfs_quota_us``),
+    or None: no limit, or no cgroup to read."""
+    try:
+        with open(CPU_MAX[0], encoding="ascii") as f:
+            quota, period = f.read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(CPU_MAX[1], encoding="ascii") as f:
+            quota = int(f.read())
+        folder, name = os.path.split(CPU_MAX[1])
+        with open(os.path.join(folder, name.replace("quota", "period")), encoding="ascii") as f:
+            period = int(f.read())
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 def unit(m):
