@@ -38,6 +38,14 @@ LAZY_COMMANDS = {
 }
 
 
+
+def _said(error):
+    """An OSError in a line: the file it is about, when known, and what went wrong (not
+    Python's "[Errno 28]")."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return str(error)
+
 class Group(click.Group):
     """Turns library errors into one line and exit code 2; loads job commands lazily."""
 
@@ -75,7 +83,7 @@ class Group(click.Group):
         except (OSError, UnicodeError) as e:
             if os.environ.get("ICCS_DEBUG"):
                 raise
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {_said(e)}", err=True)
             ctx.exit(2)
 
     def format_commands(self, ctx, formatter):

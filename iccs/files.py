@@ -19,16 +19,59 @@ def read_input(path, size=-1):
         raise InputError("no such file", file=path) from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file=path) from None
-    if not raw.strip():
+    if not raw.lstrip(b"\xef\xbb\xbf").strip():  # nothing, or only a byte-order mark
         raise InputError("empty file", file=path)
     return raw
+
+
+def refuse_overwrite(outputs, inputs=()):
+    """An InputError when a file about to be written is a file the command reads (the same
+    file under another name or through a link too), or two outputs are one file: the output
+    would replace what it is made from. ``outputs``: option → path (None: not written);
+    ``inputs``: paths read. Call it before any work."""
+    named = [(option, path) for option, path in outputs.items() if path]
+    for i, (option, path) in enumerate(named):
+        for other_option, other in named[i + 1:]:
+            if _same_file(path, other):
+                raise InputError(f"{option} and {other_option} name the same file", file=path)
+        for source in inputs:
+            if source and _same_file(path, source):
+                raise InputError(f"the output ({option}) would overwrite an input of the command", file=path)
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def emit(text, output=None):
+    """What a command prints: to the file ``output`` (atomically; "wrote FILE" on standard
+    error) or to standard output, ending in one newline. A write that fails is an InputError
+    naming the file, or standard output."""
+    import sys
+
+    text = text if text.endswith("\n") or not text else text + "\n"
+    if output:
+        write_atomic(output, text)
+        sys.stderr.write(f"wrote {output}\n")
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise _cannot_write(e, "standard output") from None
 
 
 def write_atomic(path, data):
     """Write ``data`` (bytes or str, UTF-8) to ``path`` all at once or not at all.
 
-    A link is followed (its target is replaced, not the link); a path that exists and is not a
-    regular file (``/dev/stdout``, a pipe) is written to directly. The folder must exist. A write
+    A link is followed (its target is replaced, not the link); a file replaced keeps its
+    permissions; a path that exists and is not a regular file (``/dev/stdout``, a pipe) is
+    written to directly. The folder must exist. A write
     that fails raises InputError naming ``path``.
     """
     if isinstance(data, str):
@@ -56,11 +99,18 @@ def atomic_file(path):
     except OSError as e:
         raise _cannot_write(e, path) from None
     if direct:
-        with _closed_quietly_on_error(f, path):
-            yield f
+        try:
+            with _closed_quietly_on_error(f, path):
+                yield f
+        except OSError as e:
+            raise _cannot_write(e, path) from None
         return
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        try:  # a file replaced keeps its permissions (a private table stays private)
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         f = os.fdopen(fd, "wb")
         with _closed_quietly_on_error(f, path):
             yield f

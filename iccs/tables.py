@@ -10,8 +10,10 @@ cannot read is an :class:`~iccs.errors.InputError` naming the file (and row, col
     >>> table.columns, table.encoding, table.delimiter
     >>> for row in table: row.line, row["code"]
 """
+import codecs
 import csv
 import io
+import re
 
 from .errors import InputError
 from .files import read_input
@@ -65,15 +67,39 @@ class Table:
                         values += [""] * (width - len(values))
                     elif not any(v.strip() for v in values):
                         continue
+                    elif len(values) > width and any(v.strip() for v in values[width:]):
+                        raise InputError(f"{len(values)} fields where the header has {width}: a value holding "
+                                         f"{self.delimiter!r} must be quoted", file=self.path, row=line)
                     yield line, values
             except csv.Error as e:
                 if "end of data" in str(e):
                     raise InputError("a quote opened on this line is never closed (the rows below it "
                                      "would be read as one cell)", file=self.path, row=start) from None
                 raise InputError(f"not a readable table: {e}", file=self.path, row=reader.line_num) from None
-            except UnicodeDecodeError as e:
-                raise InputError(f"not {self.encoding} text past line {reader.line_num}: "
-                                 f"byte 0x{e.object[e.start]:02x}", file=self.path) from None
+            except UnicodeDecodeError:
+                raise self.undecodable(_first_undecodable(self.path, self.encoding)) from None
+
+    def undecodable(self, offset):
+        """The InputError for the byte at ``offset`` that the table's encoding cannot decode: its
+        line and, when the line splits into the header's columns, its column."""
+        name = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "UTF-8 or Windows-1252"}.get(
+            self.encoding, self.encoding)
+        if offset is None:
+            return InputError(f"not {name} text", file=self.path)
+        with open(self.path, "rb") as f:
+            before = f.read(offset)
+            text = f.read(1 << 16)
+        byte = text[:1].hex()
+        start = before.rfind(b"\n") + 1
+        line = before[start:] + text.split(b"\n", 1)[0]
+        number = before.count(b"\n") + 1
+        column = None
+        cells = next(csv.reader([line.decode(self.encoding, errors="replace")], delimiter=self.delimiter), [])
+        bad = [i for i, cell in enumerate(cells) if "\ufffd" in cell]
+        if bad and bad[0] < len(self.columns) and number > self.header_line:
+            column = self.columns[bad[0]]
+        return InputError(f"not {name} text (byte 0x{byte}): save the file as UTF-8",
+                          file=self.path, row=number, column=column)
 
     def column(self, wanted):
         """The table's own name of a column, matched without regard to case, spaces or '_'
@@ -109,38 +135,100 @@ def read_table(path, required=(), header_hint=()):
         table = _open_xlsx(path, header_hint)
     else:
         if b"\x00" in head[:4096]:
-            raise InputError("not a text table (binary data; UTF-16 is not supported: save as UTF-8 CSV)",
-                             file=path)
-        encoding = _encoding(head)
+            raise InputError("UTF-16 is not supported: save the file as UTF-8 CSV" if _utf16(head)
+                             else "not a text table (binary data)", file=path)
+        encoding, bad = _encoding(path, head)
         text = head.decode(encoding, errors="replace")
         if len(head) == _SNIFF_BYTES:  # the last line may be cut: sniff whole lines only
             text = text[: text.rfind("\n") + 1] or text
         lines = text.splitlines()
+        if not any(line.strip() for line in lines):
+            raise InputError("empty file", file=path)
         header_line = _header_index(lines, header_hint)
         delimiter = _delimiter(lines[header_line:header_line + 50])
         header = next(csv.reader([lines[header_line]], delimiter=delimiter))
         table = Table(path, _columns(header, path, header_line + 1), encoding, delimiter, header_line + 1)
+        if bad is not None:
+            raise table.undecodable(bad)
     if required:
         table.require(*required)
     return table
 
 
-def _encoding(head):
-    """UTF-8 (with or without BOM) when the bytes decode as such, else Windows-1252 (which reads
-    Latin-1 text the same for letters)."""
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _utf16(head):
+    """Whether bytes look like UTF-16: a byte-order mark, or a NUL in every other byte (the
+    high bytes of Latin letters)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = head[:512]
+    return len(sample) >= 8 and (sample[1::2].count(0) > 0.8 * len(sample[1::2])
+                                 or sample[0::2].count(0) > 0.8 * len(sample[0::2]))
+
+
+def _encoding(path, head):
+    """(encoding, offset of the first byte it cannot decode or None). UTF-8 (with or without BOM)
+    when the text decodes as such, else Windows-1252 (which reads Latin-1 text the same for
+    letters). Decided on the first bytes that are not ASCII, wherever they are in the file: a
+    long list whose first accent comes late is read as what it is. A text whose UTF-8 letters
+    come before a byte UTF-8 cannot read is UTF-8 with a damaged byte, not Windows-1252."""
     if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return "utf-8-sig", None
+    sample, offset = head, 0
+    if not _NON_ASCII.search(head):
+        if len(head) < _SNIFF_BYTES:
+            return "utf-8", None
+        offset = _first_non_ascii(path, len(head))
+        if offset is None:
+            return "utf-8", None
+        with open(path, "rb") as f:
+            f.seek(offset)
+            sample = f.read(_SNIFF_BYTES)
     try:
-        head.decode("utf-8")
-        return "utf-8"
+        sample.decode("utf-8")
+        return "utf-8", None
     except UnicodeDecodeError as e:
-        if e.start >= len(head) - 3:  # a character cut by the end of the sample
-            return "utf-8"
+        if e.start >= len(sample) - 3 and len(sample) == _SNIFF_BYTES:  # a character cut by the sample's end
+            return "utf-8", None
+        if _NON_ASCII.search(sample, 0, e.start):  # UTF-8 letters before it
+            return "utf-8", offset + e.start
     try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+        sample.decode("cp1252")
+        return "cp1252", None
+    except UnicodeDecodeError as e:
+        return "cp1252", offset + e.start
+
+
+def _first_non_ascii(path, start, chunk=1 << 20):
+    """The offset of the first byte above 127 from ``start`` on, or None."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        while True:
+            block = f.read(chunk)
+            if not block:
+                return None
+            found = _NON_ASCII.search(block)
+            if found:
+                return start + found.start()
+            start += len(block)
+
+
+def _first_undecodable(path, encoding, chunk=1 << 20):
+    """The offset of the first byte of the file that ``encoding`` cannot decode, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done = 0
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(chunk)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as e:
+                return max(0, done + e.start - len(e.object) + len(block))
+            if not block:
+                return None
+            done += len(block)
 
 
 def _delimiter(lines):
@@ -206,6 +294,7 @@ def _open_xlsx(path, header_hint):
         import openpyxl
     except ImportError:
         raise InputError("reading XLSX needs openpyxl (pip install openpyxl)", file=path) from None
+    check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # a zip that is not a workbook, a damaged file
@@ -222,6 +311,24 @@ def _open_xlsx(path, header_hint):
     while header and not header[-1].strip():
         header.pop()
     return Table(path, _columns(header, path, header_line + 1), "xlsx", None, header_line + 1, sheet=sheet)
+
+
+MAX_UNPACKED = 1 << 30  # an XLSX is a zip of XML: 1 GB unpacked is some ten million cells
+
+
+def check_unpacked(path, limit=MAX_UNPACKED):
+    """An InputError for a workbook whose parts unpack to more than ``limit`` bytes (a small
+    file can hold a sheet of gigabytes: it would be read into memory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if size > limit:
+        raise InputError(f"too large: the workbook unpacks to {size / 1e6:.0f} MB (at most "
+                         f"{limit / 1e6:.0f} MB); save it as CSV", file=path)
 
 
 def _xlsx_records(path, sheet, width, header_line):

@@ -115,9 +115,24 @@ def _bad_inputs(tmp_path):
         f.write(b"code,label\n1,Murder\n")
         f.truncate(100 * 1024 * 1024)  # 100 MB (sparse: instant)
     (tmp_path / "folder").mkdir()
+    (tmp_path / "bom-only.csv").write_bytes(b"\xef\xbb\xbf")
+    (tmp_path / "bom-newline.csv").write_bytes(b"\xef\xbb\xbf\r\n")
+    # UTF-8 letters, then a byte UTF-8 cannot read: a damaged UTF-8 file, not Windows-1252
+    (tmp_path / "damaged.csv").write_bytes("code,label\n1,Homicidio con alevosía\n2,Robo ".encode() + b"\x81 grave\n")
+    # the first letter beyond ASCII far down the file, and not UTF-8 either
+    (tmp_path / "late-damaged.csv").write_bytes(
+        b"code,label\n" + b"".join(b"%d,Robo simple %d\n" % (i, i) for i in range(3000))
+        + "Y1,Homicidio con alevosía\n".encode() + b"Y2,Robo \xed grave\n")
+    (tmp_path / "unquoted.csv").write_text("code,label\n1,Murder, with a comma\n2,Theft\n", encoding="utf-8")
+    (tmp_path / "utf16.csv").write_bytes("code,label\n1,Murder\n".encode("utf-16"))
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 4)
     return {"empty.csv": "empty file", "header-only.csv": "no offences", "no-label-col.csv": "no label column",
             "no-label.csv": "line 3, column label", "twice.csv": "appears twice", "big.csv": "too large",
-            "folder": "folder"}
+            "folder": "folder", "bom-only.csv": "empty file", "bom-newline.csv": "empty file",
+            "damaged.csv": "line 3, column label: not UTF-8 text (byte 0x81)",
+            "late-damaged.csv": "line 3003, column label: not UTF-8 text (byte 0xed)",
+            "unquoted.csv": "line 2: 3 fields where the header has 2", "utf16.csv": "UTF-16 is not supported",
+            "binary.csv": "binary data"}
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):
@@ -129,6 +144,131 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         assert "Traceback" not in result.stderr
         assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_a_windows_1252_list_whose_first_accent_comes_late_is_read(tmp_path):
+    """The encoding is told by the first bytes beyond ASCII, wherever they are: not refused as
+    bad UTF-8 because the first 64 kB were plain ASCII."""
+    rows = "code,label\n" + "".join(f"{i},Robo simple {i}\n" for i in range(3000)) + "Y1,Homicidio con alevosía\n"
+    (tmp_path / "late.csv").write_bytes(rows.encode("cp1252"))
+    (tmp_path / "utf8.csv").write_bytes(rows.encode("utf-8"))
+    got = [run("map", "suggest", tmp_path / name, "--top", "1", "--words-only", "--format", "json")
+           for name in ("late.csv", "utf8.csv")]
+    assert [r.exit_code for r in got] == [0, 0], got[0].stderr
+    late, utf8 = (json.loads(r.stdout) for r in got)
+    assert late[-1]["label"] == "Homicidio con alevosía" and late == utf8
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path):
+    """A small XLSX can hold a sheet of gigabytes: its unpacked size is checked before reading."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["code", "label"])
+    book.active.append(["1", "PLACEHOLDER"])
+    book.save(tmp_path / "small.xlsx")
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as small, \
+            zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in small.infolist():
+            before, _, after = small.read(item.filename).partition(b"PLACEHOLDER")
+            with bomb.open(item.filename, "w") as part:  # a cell of 220 MB, written a MB at a time
+                part.write(before)
+                if after:
+                    for _ in range(220):
+                        part.write(b"a" * 1_000_000)
+                part.write(after)
+    assert (tmp_path / "bomb.xlsx").stat().st_size < 1_000_000
+    result = run("map", "suggest", tmp_path / "bomb.xlsx", "--words-only")
+    assert result.exit_code == 2 and "unpacks to 220 MB" in result.stderr, result.stderr
+
+
+def test_an_output_never_replaces_an_input(tmp_path):
+    import os
+    import shutil
+
+    shutil.copy(EXAMPLE, tmp_path / "in.csv")
+    before = (tmp_path / "in.csv").read_bytes()
+    os.symlink(tmp_path / "in.csv", tmp_path / "link.csv")
+    accepted = tmp_path / "acc.csv"
+    accepted.write_text("national_code,iccs_code\nA101,0101\n", encoding="utf-8")
+    for extra in (["-o", tmp_path / "in.csv"], ["-o", tmp_path / "link.csv"],
+                  ["--accepted", accepted, "-o", accepted], ["--gold", accepted, "-o", accepted]):
+        result = run("map", "suggest", tmp_path / "in.csv", "--words-only", *extra)
+        assert result.exit_code == 2 and "would overwrite an input" in result.stderr, (extra, result.stderr)
+    assert (tmp_path / "in.csv").read_bytes() == before
+    assert accepted.read_text(encoding="utf-8") == "national_code,iccs_code\nA101,0101\n"
+    counts, table = ROOT / "examples" / "counts.csv", tmp_path / "corr.csv"
+    shutil.copy(ROOT / "examples" / "correspondence.csv", table)
+    result = run("convert", counts, "-c", table, "-o", table)
+    assert result.exit_code == 2 and "would overwrite an input" in result.stderr
+    result = run("convert", counts, "-c", table, "-o", tmp_path / "o.csv", "--report", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "-o and --report name the same file" in result.stderr
+    assert table.read_bytes() == (ROOT / "examples" / "correspondence.csv").read_bytes()
+
+
+def test_a_file_replaced_keeps_its_permissions_and_a_failed_write_names_it(tmp_path):
+    import os
+    import stat
+
+    private = tmp_path / "private.csv"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    assert run("map", "suggest", EXAMPLE, "--words-only", "-o", private).exit_code == 0
+    assert stat.S_IMODE(os.stat(private).st_mode) == 0o600 and private.read_text(encoding="utf-8") != "old\n"
+    result = run("map", "suggest", EXAMPLE, "--words-only", "-o", "/dev/full")
+    assert result.exit_code == 2 and result.stderr.strip() == "Error: /dev/full: cannot write: No space left on device"
+    result = run("map", "suggest", EXAMPLE, "--words-only", "-o", tmp_path / "s.xlsx")
+    assert result.exit_code == 2 and "CSV or JSON" in result.stderr
+
+
+@pytest.mark.parametrize("table, said", [
+    ("national_code,iccs_code\nA101,0101\nA101,0102\n",
+     "line 3, column iccs_code: national code 'A101' is given 0102 here and 0101 on line 2"),
+    ("national_code,iccs_code\nZ9,0101\n", "line 2: national code 'Z9' is not in the list and has no label"),
+    ("national_code,iccs_code\nA101,\n", "line 2, column iccs_code: no ICCS code"),
+    ("national_code,code_x\nA101,0101\n", "no iccs_code column: name it 'iccs_code' (the columns"),
+])
+def test_accepted_decisions_that_cannot_be_used(tmp_path, table, said):
+    accepted = tmp_path / "acc.csv"
+    accepted.write_text(table, encoding="utf-8")
+    result = run("map", "suggest", EXAMPLE, "--words-only", "--accepted", accepted)
+    assert result.exit_code == 2 and said in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "--iccs_code-col" not in result.stderr
+
+
+def test_partial_mappings_and_repeated_rows_are_accepted(tmp_path):
+    accepted = tmp_path / "acc.csv"
+    accepted.write_text("national_code,iccs_code,relation\nA101,0101,partial\nA101,0102,partial\n"
+                        "A101,0101,partial\nA102,0102,exact\nA102,0102,exact\n", encoding="utf-8")
+    result = run("map", "suggest", EXAMPLE, "--words-only", "--accepted", accepted, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = {o["national_code"]: o for o in json.loads(result.stdout)}
+    assert data["A101"]["suggestions"][0]["iccs_code"] == "0101"  # the first of its partial mappings
+    assert data["A102"]["decided"] is True
+
+
+def test_a_gold_table_of_another_list_and_suggestions_that_are_not_the_tools(tmp_path):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("national_code,iccs_code\nXX1,0101\nXX2,0102\n", encoding="utf-8")
+    result = run("map", "suggest", EXAMPLE, "--words-only", "--gold", gold)
+    assert result.exit_code == 2 and "none of its 2 national codes is in" in result.stderr
+    out = tmp_path / "s.csv"
+    assert run("map", "suggest", EXAMPLE, "--words-only", "-o", out).exit_code == 0
+    result = run("map", "evaluate", gold, out)
+    assert result.exit_code == 2 and "none of its 2 national codes is in" in result.stderr
+    gold.write_text("national_code,iccs_code\nA101,0101\n", encoding="utf-8")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    (tmp_path / "unknown.csv").write_text("\n".join([lines[0], ",".join(first[:2] + ["9999"] + first[3:])]) + "\n",
+                                          encoding="utf-8")
+    result = run("map", "evaluate", gold, tmp_path / "unknown.csv")
+    assert result.exit_code == 2 and "line 2, column iccs_code: unknown ICCS code '9999'" in result.stderr
+    (tmp_path / "s.json").write_text('[{"national_code": "A101", "suggestions": '
+                                     '[{"rank": 1, "iccs_code": "0101", "score": 2}]}]', encoding="utf-8")
+    result = run("map", "evaluate", gold, tmp_path / "s.json")
+    assert result.exit_code == 2 and "score 2 is not a probability from 0 to 1" in result.stderr
 
 
 def test_unknown_column_and_unknown_accepted_code(tmp_path):
@@ -219,7 +359,7 @@ def test_progress_bars_on_a_terminal(tmp_path):
 
 @pytest.mark.parametrize("text, said", [
     ("national_code,rank,iccs_code,iccs_label,score,evidence\nE001,1,0101,x,high,\n",
-     "line 2, column score: score 'high' is not a number"),
+     "line 2, column score: score 'high' is not a probability from 0 to 1"),
     ("national_code,rank,iccs_code,iccs_label,score\nE001,1,0101,x,0.5\n", "no column 'evidence'"),
     ('[{"national_code": "E001",', "not valid JSON"),
 ])

@@ -5,20 +5,12 @@ import sys
 import click
 
 from .. import render as out
-from ..files import write_atomic
+from ..files import emit, refuse_overwrite, write_atomic
 
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False),
                        help="Write to this file (atomically) instead of standard output.")
 _FINDING_COLUMNS = ["severity", "code", "file", "row", "column", "value", "message"]
 _COVERAGE_COLUMNS = ["section", "label", "national_codes", "categories", "covered", "share"]
-
-
-def _emit(text, output):
-    if output:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
 
 
 @click.command()
@@ -76,10 +68,11 @@ def export(table, fmt, output, base, title, version_, notation, list_issued, lan
             value and datetime.date.fromisoformat(value)
         except ValueError:
             raise click.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint=hint) from None
+    refuse_overwrite({"-o": output}, (table,))
     options = {} if fmt == "csv" else dict(base=base or DEFAULT_BASE, title=title, version=version_,
                                           notation=notation, list_issued=list_issued, lang=lang,
                                           country=country, label=label, issued=issued)
-    _emit(run_export(table, fmt, **options), output)
+    emit(run_export(table, fmt, **options), output)
 
 
 @click.command(name="import")
@@ -92,9 +85,10 @@ def import_(file, output, fmt):
     from .table import COLUMNS, table_text
     from .xkos import import_table
 
+    refuse_overwrite({"-o": output}, (file,))
     mappings, meta = import_table(file)
     if fmt == "csv" or output:
-        _emit(table_text(mappings), output)
+        emit(table_text(mappings), output)
     elif fmt == "json":
         click.echo(out.to_json({"metadata": meta, "mappings": [m.to_row() for m in mappings]}))
     else:
@@ -121,14 +115,15 @@ def convert(counts, table, output, fmt, dataflow, report_file):
     from .convert import DEFAULT_DATAFLOW
     from .convert import convert as run_convert
 
+    refuse_overwrite({"-o": output, "--report": report_file}, (counts, table))
     result = _with_progress(lambda progress: run_convert(counts, table, dataflow=dataflow or DEFAULT_DATAFLOW,
                                                          progress=progress))
     if fmt == "csv":
-        _emit(result.to_sdmx_csv(), output)
+        emit(result.to_sdmx_csv(), output)
     else:
         rows = list(result.rows())
         columns = result.columns + ["partial"]
-        _emit(out.to_json(rows) if fmt == "json" else out.render(rows, columns, "table"), output)
+        emit(out.to_json(rows) if fmt == "json" else out.render(rows, columns, "table"), output)
     if report_file:
         write_atomic(report_file, out.to_json({**result.report.to_dict(), "unmapped": result.unmapped,
                                                "partial": result.partial_summary()}))

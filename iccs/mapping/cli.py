@@ -4,6 +4,7 @@ import sys
 import click
 
 from .. import render as out
+from ..files import emit
 
 FORMATS = ("csv", "json", "table")
 
@@ -29,16 +30,6 @@ class _Bar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
         self.bar, self.done = None, 0
-
-
-def _emit(text, output):
-    if output:
-        from ..files import write_atomic
-
-        write_atomic(output, text + "\n")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text)
 
 
 def _suggestions_text(offences, fmt):
@@ -86,19 +77,27 @@ def suggest(input, output, top, lang, fmt, code_col, label_col, description_col,
     when a table cannot be read.
     """
     from .. import load
+    from ..files import refuse_overwrite
     from .evaluate import evaluate
     from .folds import suggest_folds
-    from .inputs import read_decisions, read_gold, read_offences
+    from .inputs import check_accepted, check_overlap, read_decisions, read_gold, read_offences
     from .suggest import suggest as run
 
     if fmt is None:
         fmt = "json" if output and output.lower().endswith(".json") else "csv"
     if folds and not gold:
         raise click.UsageError("--folds needs --gold")
+    if output and output.lower().endswith((".xlsx", ".xls")):
+        raise click.BadParameter("suggestions are written as CSV or JSON: name the file .csv or .json",
+                                 param_hint="'-o'")
+    refuse_overwrite({"-o": output}, (input, accepted, gold))
     classification = load()
     offences = read_offences(input, code_col, label_col, description_col, family_col)
     decisions = read_decisions(accepted, classification) if accepted else ()
+    check_accepted(decisions, offences, accepted)
     truth = read_gold(gold, classification) if gold else None
+    if truth is not None:
+        check_overlap(truth, (o.national_code for o in offences), gold, input)
     reading, ranking = _Bar("encoding"), _Bar("suggesting", len(offences))
 
     def encoded(done, total):  # the texts the encoder had not met, read before the ranking
@@ -118,10 +117,10 @@ def suggest(input, output, top, lang, fmt, code_col, label_col, description_col,
         reading.close()
         ranking.close()
     if truth is None:
-        _emit(_suggestions_text(ranked, fmt), output)
+        emit(_suggestions_text(ranked, fmt), output)
         return
     if output:  # in the format its name says; --format is the evaluation's
-        _emit(_suggestions_text(ranked, "json" if output.lower().endswith(".json") else "csv"), output)
+        emit(_suggestions_text(ranked, "json" if output.lower().endswith(".json") else "csv"), output)
     result = evaluate(truth, ranked, top=top)
     click.echo(out.to_json(result.to_dict()) if fmt == "json" else result.to_text())
 
@@ -138,7 +137,11 @@ def evaluate(gold, suggestions, top, fmt):
     and how many offences could be accepted automatically at 90% and 95% precision."""
     from .. import load
     from .evaluate import evaluate as run
-    from .inputs import read_gold, read_suggestions
+    from .inputs import check_overlap, read_gold, read_suggestions
 
-    result = run(read_gold(gold, load()), read_suggestions(suggestions), top=top)
+    classification = load()
+    truth = read_gold(gold, classification)
+    offences = read_suggestions(suggestions, classification=classification)
+    check_overlap(truth, (o.national_code for o in offences), gold, suggestions)
+    result = run(truth, offences, top=top)
     click.echo(out.to_json(result.to_dict()) if fmt == "json" else result.to_text())

@@ -34,6 +34,7 @@ class Evaluation:
         pct = lambda x: f"{100 * x:5.1f}%"  # noqa: E731
         left_out = f" ({self.decided} decided left out)" if self.decided else ""
         lines = [f"offences evaluated   {self.offences}{left_out}",
+                 *([f"  of which without any suggestion: {self.missing} (counted wrong)"] if self.missing else []),
                  f"top-1 exact          {pct(self.top1)}",
                  f"top-{self.top} recall         {pct(self.topk)}",
                  f"same division        {pct(self.same_division)}",

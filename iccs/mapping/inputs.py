@@ -4,18 +4,19 @@ and suggestions written earlier (by ``iccs map suggest``, read back by ``iccs ma
 (CSV, TSV or XLSX; encoding and separator detected); anything wrong is one InputError naming
 file, line and column."""
 import json
-import math
 import os
+import zipfile
 
 from ..classification import normalize_code
 from ..errors import InputError
 from ..files import read_input
-from ..tables import read_table
+from ..tables import check_unpacked, read_table
 from .suggest import DECIDED
 from .types import CSV_COLUMNS, Evidence, Offence, Suggestion
 
 MAX_BYTES = 20 * 1024 * 1024  # a national list is a few thousand rows: far below this
 MAX_ROWS = 200_000
+UNPACKED_PER_BYTE = 10  # an XLSX's XML unpacked against the same table as CSV: a few times larger
 MAX_SUGGESTION_BYTES = 200 * 1024 * 1024  # about 50,000 offences with five suggestions each
 DECIDED_LINE = "accepted: " + DECIDED  # how the suggest CSV marks an offence decided by --accepted
 
@@ -29,9 +30,11 @@ def _check_size(path, limit=None, what="an offence table"):
     if size > limit and os.path.isfile(path):
         raise InputError(f"too large for {what} ({size / 1e6:.0f} MB; at most "
                          f"{limit / 1e6:.0f} MB): is it the right file?", file=path)
+    if zipfile.is_zipfile(path):  # an XLSX: its sheets' XML, unpacked, is what is read
+        check_unpacked(path, UNPACKED_PER_BYTE * limit)
 
 
-def _pick(table, given, *defaults, required=True, what="column"):
+def _pick(table, given, *defaults, required=True, what="column", option=True):
     if given:
         found = table.column(given)
         if found is None:
@@ -43,7 +46,8 @@ def _pick(table, given, *defaults, required=True, what="column"):
         if found is not None:
             return found
     if required:
-        raise InputError(f"no {what} column: name it {defaults[0]!r} or give --{what}-col "
+        hint = f" or give --{what}-col" if option else ""
+        raise InputError(f"no {what} column: name it {defaults[0]!r}{hint} "
                          f"(the columns are: {', '.join(table.columns)})", file=table.path,
                          row=table.header_line or 1)
     return None
@@ -84,6 +88,8 @@ def iccs_code(text, classification, path=None, line=None, column=None):
     ('2021' for 02021) is restored. InputError when there is no such category."""
     from ..classification import normalize_code
 
+    if not str(text or "").strip():
+        raise InputError("no ICCS code", file=path, row=line, column=column)
     code = normalize_code(text)
     if code in classification:
         return classification[code].code
@@ -96,26 +102,61 @@ def iccs_code(text, classification, path=None, line=None, column=None):
 
 def read_decisions(path, classification, codes_col="iccs_code"):
     """Rows of a correspondence table: dicts with national_code, iccs_code, label, description,
-    family (empty when the table has no such column), line. Used for --accepted and gold tables."""
+    family (empty when the table has no such column), line. Used for --accepted and gold tables.
+    A national code on several rows must have one ICCS code, unless every row of it is a
+    ``partial`` mapping (``relation`` column, as ``iccs map review`` writes them); a row that
+    repeats another is dropped."""
     _check_size(path)
     table = read_table(path, header_hint=("national_code", "code"))
-    national = _pick(table, None, "national_code", "code", what="national_code")
-    code = _pick(table, None, codes_col, "iccs_code", "iccs", what="iccs_code")
+    national = _pick(table, None, "national_code", "code", what="national_code", option=False)
+    code = _pick(table, None, codes_col, "iccs_code", "iccs", what="iccs_code", option=False)
     label = _pick(table, None, "national_label", "label", required=False)
     description = _pick(table, None, "description", "national_description", required=False)
     family = _pick(table, None, "family", required=False)
-    out = []
+    relation = _pick(table, None, "relation", required=False)
+    out, seen = [], {}
     for row in table:
         if not row[national]:
             raise InputError("no national code", file=path, row=row.line, column=national)
-        out.append({"national_code": row[national],
+        decision = {"national_code": row[national],
                     "iccs_code": iccs_code(row[code], classification, path, row.line, code),
                     "label": row[label] if label else "",
                     "description": row[description] if description else "",
-                    "family": row[family] if family else "", "line": row.line})
+                    "family": row[family] if family else "", "line": row.line,
+                    "partial": bool(relation) and row[relation].strip().lower() == "partial"}
+        earlier = seen.setdefault(decision["national_code"], [])
+        if any(d["iccs_code"] == decision["iccs_code"] for d in earlier):
+            continue
+        if earlier and not (decision["partial"] and all(d["partial"] for d in earlier)):
+            first = earlier[0]
+            raise InputError(f"national code {decision['national_code']!r} is given {decision['iccs_code']} "
+                             f"here and {first['iccs_code']} on line {first['line']} (several codes for "
+                             f"one offence are partial mappings: a relation column saying 'partial')",
+                             file=path, row=row.line, column=code)
+        earlier.append(decision)
+        out.append(decision)
     if not out:
         raise InputError("no rows (a header and nothing else)", file=path)
     return out
+
+
+def check_accepted(decisions, offences, path):
+    """An InputError for an accepted decision on a national code that is neither in the list
+    nor labelled in the table: there is no text to learn from."""
+    listed = {o.national_code for o in offences}
+    for d in decisions:
+        if d["national_code"] not in listed and not d["label"].strip():
+            raise InputError(f"national code {d['national_code']!r} is not in the list and has no label "
+                             f"here (a national_label column)", file=path, row=d["line"])
+
+
+def check_overlap(gold, codes, gold_path, other_path):
+    """An InputError when no national code of a gold table is among ``codes`` (those of the
+    list or the suggestions evaluated): the two files are not of one list."""
+    codes = set(codes)
+    if gold and not any(code in codes for code in gold):
+        raise InputError(f"none of its {len(gold)} national codes is in {other_path}: are they of "
+                         f"the same list?", file=gold_path)
 
 
 def read_gold(path, classification):
@@ -137,7 +178,7 @@ def _is_json(path):
     return head[:1] in (b"[", b"{")
 
 
-def read_suggestions(path, offences=None):
+def read_suggestions(path, offences=None, classification=None):
     """Suggestions as ``iccs map suggest`` writes them, CSV (or TSV/XLSX: exactly the columns
     ``national_code,rank,iccs_code,iccs_label,score,evidence``, one row per suggestion) or JSON (a
     list of offences with their ``suggestions``), as :class:`Offence` objects, each with its
@@ -147,10 +188,11 @@ def read_suggestions(path, offences=None):
     ``offences``: the national list (:func:`read_offences`, or a dict national code → {"label",
     "description", "family"}), which supplies labels, legal texts and families, and the order;
     its offences without any suggestion come too, and suggested codes it does not list come
-    after it. Anything that cannot be read is an InputError naming file, line and column."""
+    after it. ``classification``: when given, every suggested code must be one of its codes.
+    Anything that cannot be read is an InputError naming file, line and column."""
     path = str(path)
     _check_size(path, MAX_SUGGESTION_BYTES, "suggestions")
-    found = _read_json(path) if _is_json(path) else _read_csv(path)
+    found = _read_json(path, classification) if _is_json(path) else _read_csv(path, classification)
     if offences:
         if not isinstance(offences, dict):
             offences = {o.national_code: {"label": o.label, "description": o.description, "family": o.family}
@@ -167,7 +209,7 @@ def read_suggestions(path, offences=None):
     return found
 
 
-def _read_csv(path):
+def _read_csv(path, classification=None):
     table = read_table(path, required=CSV_COLUMNS, header_hint=("national_code",))
     names = dict(zip(CSV_COLUMNS, table.require(*CSV_COLUMNS)))
     offences = {}
@@ -187,7 +229,9 @@ def _read_csv(path):
                              column=names["rank"])
         if cell("evidence").startswith(DECIDED_LINE):
             offence.decided = True
-        offence.suggestions.append(Suggestion(rank, normalize_code(cell("iccs_code")), cell("iccs_label"),
+        suggested = (iccs_code(cell("iccs_code"), classification, path, row.line, names["iccs_code"])
+                     if classification is not None else normalize_code(cell("iccs_code")))
+        offence.suggestions.append(Suggestion(rank, suggested, cell("iccs_label"),
                                               _score(cell("score"), path, row.line, names["score"]),
                                               evidence_line=cell("evidence")))
     if not offences:
@@ -201,7 +245,7 @@ def _rank(s):
     return s.rank
 
 
-def _read_json(path):
+def _read_json(path, classification=None):
     raw = read_input(path)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
@@ -234,7 +278,13 @@ def _read_json(path):
             where = f"suggestion {j} of {code!r}"
             rank = _int(s.get("rank", j), path, None, None, where)
             score = _score(s.get("score", 0), path, None, None, where)
-            offence.suggestions.append(Suggestion(rank, normalize_code(s["iccs_code"]),
+            suggested = normalize_code(s["iccs_code"])
+            if classification is not None:
+                try:
+                    suggested = iccs_code(s["iccs_code"], classification)
+                except InputError as e:
+                    raise InputError(f"{where}: {e.message}", file=path) from None
+            offence.suggestions.append(Suggestion(rank, suggested,
                                                   _text(s.get("iccs_label")), score,
                                                   _evidence(s.get("evidence"), path, where)))
         offence.suggestions.sort(key=_rank)
@@ -269,9 +319,10 @@ def _int(value, path, row, column, where=None):
 def _score(value, path, row, column, where=None):
     try:
         number = float(value)
-        if math.isfinite(number):
+        if 0.0 <= number <= 1.0:
             return number
     except (TypeError, ValueError):
         pass
     prefix = f"{where}: " if where else ""
-    raise InputError(f"{prefix}score {value!r} is not a number", file=path, row=row, column=column)
+    raise InputError(f"{prefix}score {value!r} is not a probability from 0 to 1", file=path, row=row,
+                     column=column)

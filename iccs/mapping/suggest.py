@@ -69,7 +69,9 @@ def suggest(rows, top=5, lang="auto", accepted=(), classification=None, params=N
     edition = lang if lang in searched else "en" if "en" in searched else searched[0]
     corpus = corpora.load(c, edition) if texts is None else texts[edition]
     decisions = resolve_accepted(accepted, offences, c)
-    decided = {o.national_code: code for o, code in decisions}
+    decided = {}
+    for o, code in decisions:  # an offence mapped in part to several codes: the first
+        decided.setdefault(o.national_code, code)
     learn = adapt and len(decisions) >= MIN_DECISIONS  # rank a sample of the decisions
     near = _near(c, texts, offences, sample(decisions) if learn else (), decided, meaning, encoding)
     memory = Memory(decisions, lang) if decisions else None

@@ -33,8 +33,10 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
     import sys
 
     from ..errors import ICCSError
+    from ..files import refuse_overwrite
     from .session import build
 
+    refuse_overwrite({"--table": table}, (suggestions, offences))
     session = build(suggestions, table, offences=offences, code_col=code_col, label_col=label_col,
                     description_col=description_col, order=order, reviewer=reviewer, lang=lang)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -76,6 +76,9 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
             text = read_input(file).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", file=file) from None
+    from ..files import refuse_overwrite
+
+    refuse_overwrite({"-o": output}, (file, *data))
     auth = (user, password) if user else None
     result = run_query(text, params=list(params), data=list(data), endpoint=endpoint, name=name,
                        limit=limit, auth=auth, progress=_progress("loading") if data else None)

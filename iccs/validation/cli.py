@@ -36,8 +36,10 @@ def validate(files, fmt, list_rules, only, engine, max_size, output):
             raise click.UsageError("give at least one FILE (or --rules)")
         if fmt == "vtl":
             raise click.UsageError("--format vtl goes with --rules")
+        from ..files import refuse_overwrite
         from . import validate as run
 
+        refuse_overwrite({"-o": output}, files)
         with _progress() as progress:
             report = run(list(files), only=list(only) or None, engine=engine, progress=progress,
                          max_bytes=max_size * 2**20)
