@@ -283,7 +283,7 @@ def threads():
     container's CPU quota) that other work leaves free, at least one. On a busy machine numpy's
     BLAS threads wait on one another for cores that other work holds: with both cores of this
     2-core machine taken, encoding 1,000 offence texts took 1.9–9.4 s on two threads and
-    1.6–2.4 s on one (``python benchmarks/mapping.py --busy``, five runs). ``OPENBLAS_NUM_THREADS``,
+    1.6–2.4 s on one (``python benchmarks/mapping.py --busy``, the medians of eight runs). ``OPENBLAS_NUM_THREADS``,
     ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS``, when set, cap it. Measuring takes 50 ms."""
     cores = len(_cpus() or ()) or os.cpu_count() or 1
     quota = _quota()
