@@ -44,8 +44,6 @@ def main():
 
     from collections import Counter
 
-    import numpy as np
-
     from iccs import load
     from iccs.mapping import meaning, suggest
     from iccs.mapping.folds import suggest_folds
