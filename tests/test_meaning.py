@@ -521,7 +521,14 @@ def test_free_cores_reads_the_allowed_cpus_idle_time(tmp_path, monkeypatch):
     monkeypatch.setattr(encoder, "STAT", str(stat))
     monkeypatch.setattr(time, "sleep", lambda seconds: stat.write_text(STAT_AFTER, encoding="ascii"))
     monkeypatch.setattr(encoder, "_cpus", lambda: {0, 1})  # cpu2, idle, is not this process's
+    monkeypatch.setattr(encoder, "_own_ticks", lambda: 0.0)
     assert encoder.free_cores() == pytest.approx(1.5)
+    # the busy half of cpu1 was this process's own threads (numpy's, spinning): free for it
+    stat.write_text(STAT_BEFORE, encoding="ascii")
+    own = iter([100.0, 125.0])
+    monkeypatch.setattr(encoder, "_own_ticks", lambda: next(own))
+    assert encoder.free_cores() == pytest.approx(2.0)
+    monkeypatch.setattr(encoder, "_own_ticks", lambda: 0.0)
     stat.write_text(STAT_BEFORE, encoding="ascii")
     monkeypatch.setattr(encoder, "_cpus", lambda: None)  # no way to ask: every CPU
     assert encoder.free_cores() == pytest.approx(2.5)

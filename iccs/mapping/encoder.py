@@ -298,20 +298,31 @@ def threads():
 
 
 def free_cores(window=0.05):
-    """How many of the CPUs this process may run on were idle over the next ``window`` seconds
-    (Linux's /proc/stat); None where that cannot be read."""
+    """How many of the CPUs this process may run on were idle, or busy with this process's own
+    threads, over the next ``window`` seconds (Linux's /proc/stat); None where that cannot be
+    read. This process's own time counts as free: numpy's BLAS threads spin for a while after
+    each product, and would otherwise be taken for other work."""
     import time
 
     allowed = _cpus()
     try:
+        own0 = _own_ticks()
         idle0, total0, counted = _idle_and_total(allowed)
         time.sleep(window)
         idle1, total1, _ = _idle_and_total(allowed)
+        own1 = _own_ticks()
     except (OSError, ValueError, IndexError):
         return None
     if total1 <= total0 or not counted:
         return None
-    return (idle1 - idle0) / (total1 - total0) * counted
+    free = (idle1 - idle0 + max(0.0, own1 - own0)) / (total1 - total0) * counted
+    return min(float(counted), free)
+
+
+def _own_ticks():
+    """The CPU time of this process, all its threads, in the ticks of /proc/stat."""
+    t = os.times()
+    return (t.user + t.system) * os.sysconf("SC_CLK_TCK")
 
 
 def _idle_and_total(allowed):
