@@ -40,10 +40,13 @@ def refuse_overwrite(outputs, inputs=()):
 
 
 def _same_file(a, b):
+    """Whether two paths are one regular file (or will be: an output not written yet). Devices
+    and pipes (/dev/null, /dev/stdout) are never the same file: writing to them loses nothing."""
     try:
-        return os.path.samefile(a, b)
+        sa, sb = os.stat(a), os.stat(b)
     except OSError:  # one does not exist (yet)
         return os.path.realpath(a) == os.path.realpath(b)
+    return stat.S_ISREG(sa.st_mode) and os.path.samestat(sa, sb)
 
 
 def emit(text, output=None):
@@ -90,9 +93,12 @@ def atomic_file(path):
     (KeyboardInterrupt, SystemExit) comes out as it was raised."""
     target = os.path.realpath(path)
     try:
-        direct = os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode)
+        try:  # the path itself, links followed: /dev/stdout is a pipe's, whose "real path" is none
+            direct = not stat.S_ISREG(os.stat(path).st_mode)
+        except FileNotFoundError:
+            direct = False
         if direct:
-            f = open(target, "wb")
+            f = open(path, "wb")
         else:
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
                                        suffix=".tmp")

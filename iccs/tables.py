@@ -51,7 +51,8 @@ class Table:
             yield from _xlsx_records(self.path, self.sheet, len(self.columns), self.header_line)
             return
         width = len(self.columns)
-        with open(self.path, encoding=self.encoding, newline="") as f:
+        with open(self.path, encoding=self.encoding, errors=C1 if self.encoding == "cp1252" else "strict",
+                  newline="") as f:
             # strict: a quote never closed is an error at the end of the file, not a last field
             # that silently swallows every row below it
             reader = csv.reader(f, delimiter=self.delimiter, strict=True)
@@ -60,7 +61,7 @@ class Table:
                 for _ in range(self.header_line):
                     next(reader)
                 for values in reader:
-                    start, line = reader.line_num + 1, reader.line_num
+                    begin, start, line = start, reader.line_num + 1, reader.line_num
                     if len(values) < width:
                         if not any(v.strip() for v in values):
                             continue
@@ -69,7 +70,7 @@ class Table:
                         continue
                     elif len(values) > width and any(v.strip() for v in values[width:]):
                         raise InputError(f"{len(values)} fields where the header has {width}: a value holding "
-                                         f"{self.delimiter!r} must be quoted", file=self.path, row=line)
+                                         f"{self.delimiter!r} must be quoted", file=self.path, row=begin)
                     yield line, values
             except csv.Error as e:
                 if "end of data" in str(e):
@@ -86,17 +87,26 @@ class Table:
             self.encoding, self.encoding)
         if offset is None:
             return InputError(f"not {name} text", file=self.path)
+        number, tail = 1, b""  # the line of the byte, and that line's bytes before it
         with open(self.path, "rb") as f:
-            before = f.read(offset)
+            done = 0
+            while done < offset:
+                block = f.read(min(1 << 20, offset - done))
+                if not block:
+                    break
+                done += len(block)
+                newlines = block.count(b"\n")
+                number += newlines
+                tail = block[block.rfind(b"\n") + 1:] if newlines else tail + block
+                tail = tail[-(1 << 16):]
             text = f.read(1 << 16)
         byte = text[:1].hex()
-        start = before.rfind(b"\n") + 1
-        line = before[start:] + text.split(b"\n", 1)[0]
-        number = before.count(b"\n") + 1
+        line = tail + text.split(b"\n", 1)[0]
         column = None
         cells = next(csv.reader([line.decode(self.encoding, errors="replace")], delimiter=self.delimiter), [])
         bad = [i for i, cell in enumerate(cells) if "\ufffd" in cell]
-        if bad and bad[0] < len(self.columns) and number > self.header_line:
+        # a line that does not split into the header's columns is inside a cell over several lines
+        if bad and len(cells) == len(self.columns) and number > self.header_line:
             column = self.columns[bad[0]]
         return InputError(f"not {name} text (byte 0x{byte}): save the file as UTF-8",
                           file=self.path, row=number, column=column)
@@ -156,6 +166,14 @@ def read_table(path, required=(), header_hint=()):
 
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+C1 = "iccs-c1"  # Windows-1252 as Windows and browsers read it: 0x81, 0x8d, 0x8f, 0x90, 0x9d are C1 controls
+
+
+def _as_c1(error):
+    return "".join(chr(b) for b in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error(C1, _as_c1)
 
 
 def _utf16(head):
@@ -186,19 +204,20 @@ def _encoding(path, head):
         with open(path, "rb") as f:
             f.seek(offset)
             sample = f.read(_SNIFF_BYTES)
+    more = len(sample) == _SNIFF_BYTES  # the file goes on past the sample
+    if more:  # a character the sample's end cuts is read whole
+        with open(path, "rb") as f:
+            f.seek(offset + len(sample))
+            sample += f.read(3)
     try:
         sample.decode("utf-8")
         return "utf-8", None
     except UnicodeDecodeError as e:
-        if e.start >= len(sample) - 3 and len(sample) == _SNIFF_BYTES:  # a character cut by the sample's end
-            return "utf-8", None
+        if e.reason == "unexpected end of data":  # the sample's end, or a file that ends mid-letter
+            return "utf-8", None if more else offset + e.start
         if _NON_ASCII.search(sample, 0, e.start):  # UTF-8 letters before it
             return "utf-8", offset + e.start
-    try:
-        sample.decode("cp1252")
-        return "cp1252", None
-    except UnicodeDecodeError as e:
-        return "cp1252", offset + e.start
+    return "cp1252", None  # read with the C1 handler: every byte is a character
 
 
 def _first_non_ascii(path, start, chunk=1 << 20):

@@ -159,6 +159,59 @@ def test_a_windows_1252_list_whose_first_accent_comes_late_is_read(tmp_path):
     assert late[-1]["label"] == "Homicidio con alevosía" and late == utf8
 
 
+def test_windows_1252_is_read_as_windows_reads_it(tmp_path):
+    """Its five unassigned bytes are C1 controls, as Windows and browsers read them, not an
+    error; an accent cut by the end of the first 64 kB is not taken for cut UTF-8."""
+    (tmp_path / "c1.csv").write_bytes(b"code,label\nA,Homicidio con alevos\xeda\nB,Robo \x81 grave\n")
+    result = run("map", "suggest", tmp_path / "c1.csv", "--words-only", "--top", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [o["label"] for o in json.loads(result.stdout)] == ["Homicidio con alevosía", "Robo \x81 grave"]
+    rows = b"code,label\n" + b"".join(b"%d,Robo simple\n" % i for i in range(4000))
+    rows = rows[:rows.rindex(b"\n", 0, 65400) + 1]
+    rows += b"Z," + b"a" * (65534 - len(rows) - 2) + b"\xe9x\n"  # the first accent at the sample's end
+    assert rows.index(b"\xe9") == 65534
+    (tmp_path / "end.csv").write_bytes(rows)
+    result = run("map", "suggest", tmp_path / "end.csv", "--words-only", "--top", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[-1]["label"].endswith("aaaéx")
+
+
+def test_a_row_over_several_lines_is_named_by_its_first(tmp_path):
+    (tmp_path / "extra.csv").write_text('code,label\nA,"Murder,\nfirst degree",oops\nB,Theft\n', encoding="utf-8")
+    result = run("map", "suggest", tmp_path / "extra.csv", "--words-only")
+    assert result.exit_code == 2 and "line 2: 3 fields where the header has 2" in result.stderr, result.stderr
+    # a bad byte inside a cell over several lines: its line, and no column (it cannot be told)
+    (tmp_path / "bad.csv").write_bytes(b'code,label,note\nA,"line one\nline two \xc3\xa9 and \xff",x\nB,y,z\n')
+    result = run("map", "suggest", tmp_path / "bad.csv", "--words-only")
+    assert result.exit_code == 2 and result.stderr.strip().endswith(
+        "bad.csv, line 3: not UTF-8 text (byte 0xff): save the file as UTF-8"), result.stderr
+
+
+def test_devices_and_pipes_are_outputs_like_any(tmp_path):
+    """/dev/null twice, or /dev/stdout when it is a pipe, are not files an output replaces."""
+    import subprocess
+    import sys
+
+    counts, table = ROOT / "examples" / "counts.csv", ROOT / "examples" / "correspondence.csv"
+    result = run("convert", counts, "-c", table, "-o", "/dev/null", "--report", "/dev/null")
+    assert result.exit_code == 0, result.stderr
+    piped = subprocess.run([sys.executable, "-m", "iccs.entry", "map", "suggest", str(EXAMPLE), "--words-only",
+                            "--top", "1", "-o", "/dev/stdout"], capture_output=True, text=True)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.splitlines()[0] == ",".join(CSV_COLUMNS)
+
+
+def test_the_library_reads_suggestions_of_any_scores_unless_asked_to_evaluate(tmp_path, classification):
+    from iccs.errors import InputError
+    from iccs.mapping.inputs import read_suggestions
+
+    path = tmp_path / "s.csv"
+    path.write_text("national_code,rank,iccs_code,iccs_label,score,evidence\nA,1,0101,x,87.5,\n", encoding="utf-8")
+    assert read_suggestions(path)[0].suggestions[0].score == 87.5
+    with pytest.raises(InputError, match="score '87.5' is not a probability from 0 to 1"):
+        read_suggestions(path, classification=classification)
+
+
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path):
     """A small XLSX can hold a sheet of gigabytes: its unpacked size is checked before reading."""
     import zipfile

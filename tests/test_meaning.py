@@ -497,43 +497,62 @@ def test_a_machine_whose_cores_are_all_taken_gets_one_blas_thread():
             p.join()
 
 
-STAT_BEFORE = """cpu  300 0 300 1000 0 0 0 0 0 0
-cpu0 100 0 100 500 0 0 0 0 0 0
-cpu1 100 0 100 500 0 0 0 0 0 0
-cpu2 100 0 100 0 0 0 0 0 0 0
-intr 12345
-"""
-# over the window: cpu0 all idle (50 ticks, 10 of them waiting on a disk), cpu1 busy half of
-# the time (25 of its user ticks running a guest, counted in user already), cpu2 all idle
-STAT_AFTER = """cpu  400 0 400 1200 0 0 0 0 0 0
-cpu0 100 0 100 540 10 0 0 0 0 0
-cpu1 125 0 100 525 0 0 0 0 25 0
-cpu2 100 0 100 50 0 0 0 0 0 0
-intr 12399
-"""
+def _fake_proc(tmp_path, running, states):
+    """A /proc/stat saying ``running`` threads are ready to run, and a /proc/self/task with
+    this process's threads in ``states``."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "stat").write_text(f"cpu  1 0 1 9 0 0 0 0 0 0\ncpu0 1 0 1 9 0 0 0 0 0 0\nintr 5\n"
+                                   f"procs_running {running}\nprocs_blocked 0\n", encoding="ascii")
+    tasks = tmp_path / "task"
+    tasks.mkdir(exist_ok=True)
+    for i, state in enumerate(states):
+        (tasks / str(100 + i)).mkdir(exist_ok=True)
+        (tasks / str(100 + i) / "stat").write_text(f"{100 + i} (python (x) y) {state} 1 2 3", encoding="ascii")
+    return str(tmp_path / "stat"), str(tasks)
 
 
-def test_free_cores_reads_the_allowed_cpus_idle_time(tmp_path, monkeypatch):
-    import time
+def test_free_cores_counts_what_other_work_wants(tmp_path, monkeypatch):
+    """The CPUs this process may use less the threads of *other* processes ready to run: this
+    process's own threads (numpy's, spinning after a product) are not other work."""
+    import os
 
-    stat = tmp_path / "stat"
-    stat.write_text(STAT_BEFORE, encoding="ascii")
-    monkeypatch.setattr(encoder, "STAT", str(stat))
-    monkeypatch.setattr(time, "sleep", lambda seconds: stat.write_text(STAT_AFTER, encoding="ascii"))
-    monkeypatch.setattr(encoder, "_cpus", lambda: {0, 1})  # cpu2, idle, is not this process's
-    monkeypatch.setattr(encoder, "_own_ticks", lambda: 0.0)
-    assert encoder.free_cores() == pytest.approx(1.5)
-    # the busy half of cpu1 was this process's own threads (numpy's, spinning): free for it
-    stat.write_text(STAT_BEFORE, encoding="ascii")
-    own = iter([100.0, 125.0])
-    monkeypatch.setattr(encoder, "_own_ticks", lambda: next(own))
-    assert encoder.free_cores() == pytest.approx(2.0)
-    monkeypatch.setattr(encoder, "_own_ticks", lambda: 0.0)
-    stat.write_text(STAT_BEFORE, encoding="ascii")
-    monkeypatch.setattr(encoder, "_cpus", lambda: None)  # no way to ask: every CPU
-    assert encoder.free_cores() == pytest.approx(2.5)
+    monkeypatch.setattr(encoder, "_cpus", lambda: {0, 1})
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    stat, tasks = _fake_proc(tmp_path / "a", 3, "RRS")  # two of ours running, one other
+    monkeypatch.setattr(encoder, "STAT", stat)
+    monkeypatch.setattr(encoder, "TASKS", tasks)
+    assert encoder.free_cores(window=0.0) == pytest.approx(1.0)
+    stat, tasks = _fake_proc(tmp_path / "b", 5, "RSS")  # four others: none free, not less than 0
+    monkeypatch.setattr(encoder, "STAT", stat)
+    monkeypatch.setattr(encoder, "TASKS", tasks)
+    assert encoder.free_cores(window=0.0) == 0.0
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)  # pinned to 2 of 8 CPUs: a quarter of the others
+    assert encoder.free_cores(window=0.0) == pytest.approx(2 - 4 * 2 / 8)
     monkeypatch.setattr(encoder, "STAT", str(tmp_path / "missing"))
-    assert encoder.free_cores() is None
+    assert encoder.free_cores(window=0.0) is None
+
+
+def test_free_cores_on_this_machine_sees_its_own_busy_threads_as_its_own():
+    """A thread of this process spinning is not other work: an idle machine stays free."""
+    import os
+    import threading
+
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            pass
+
+    before = encoder.free_cores(0.2)
+    thread = threading.Thread(target=spin)
+    thread.start()
+    try:
+        during = encoder.free_cores(0.2)
+    finally:
+        stop.set()
+        thread.join()
+    assert during >= before - 0.6, (before, during)
+    assert 0.0 <= during <= len(os.sched_getaffinity(0))
 
 
 def test_blas_threads_follow_the_free_cores_the_quota_and_the_environment(monkeypatch):

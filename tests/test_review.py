@@ -113,7 +113,7 @@ def test_both_forms_of_iccs_map_suggest_read_alike(tmp_path):
 @pytest.mark.parametrize("name, text, message", [
     ("s.csv", "national_code,rank,iccs_code,iccs_label,score\nN1,1,0101,x,1\n", "no column 'evidence'"),
     ("s.csv", "national_code,rank,iccs_code,iccs_label,score,evidence\nN1,1,0101,x,high,\n",
-     "line 2, column score: score 'high' is not a probability from 0 to 1"),
+     "line 2, column score: score 'high' is not a number"),
     ("s.csv", "national_code,rank,iccs_code,iccs_label,score,evidence\nN1,0,0101,x,1,\n",
      "rank '0' is not a whole number"),
     ("s.csv", "national_code,rank,iccs_code,iccs_label,score,evidence\nN1,1,0101,x,1,\nN1,1,0102,y,1,\n",
@@ -126,7 +126,7 @@ def test_both_forms_of_iccs_map_suggest_read_alike(tmp_path):
     ("s.json", '[{"national_code": "A"}, {"national_code": "A"}]', "'A' appears twice"),
     ("s.json", '[{"national_code": "A", "suggestions": [{"rank": 1, "score": 1}]}]', "has no iccs_code"),
     ("s.json", '[{"national_code": "A", "suggestions": [{"iccs_code": "0101", "score": "x"}]}]',
-     "suggestion 1 of 'A': score 'x' is not a probability from 0 to 1"),
+     "suggestion 1 of 'A': score 'x' is not a number"),
     ("s.json", '[{"national_code": "A", "suggestions": [{"iccs_code": "0101", "evidence": "text"}]}]',
      "evidence is not a list"),
     ("s.json", b'[{"national_code": "\xe9"}]', "not UTF-8"),

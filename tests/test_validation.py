@@ -339,3 +339,18 @@ def test_cube_structure_and_a_submission_as_a_cube(validator):
     assert components[QB.measure] <= used
     assert {URIRef(cube.SDMX_DIMENSION + "refArea"), URIRef(cube.SDMX_DIMENSION + "refPeriod"),
             URIRef("https://w3id.org/iccs/def#crimeCategory")} <= used & components[QB.dimension]
+
+
+def test_a_cell_over_several_lines_is_read(tmp_path):
+    """A quoted cell holding a line break sends the file through the table reader, whose copy
+    DuckDB must read in one piece (its parallel reader refused quoted line breaks)."""
+    path = tmp_path / "portal.csv"
+    head = ("Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age,Year,"
+            "Unit of measurement,VALUE,Source\n")
+    path.write_text(head + 'ALB,Albania,Europe,"Southern\nEurope",Offences,by type of offence,'
+                    "Sexual violence: Rape,Total,Total,2019,Counts,123,CTS\n"
+                    "ALB,Albania,Europe,Southern Europe,Offences,by type of offence,"
+                    "Sexual violence: Rape,Total,Total,2020,Counts,130,CTS\n", encoding="utf-8")
+    result = _cli(str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "not a readable table" not in result.output

@@ -274,7 +274,8 @@ def encode(texts, progress=None):
     return unit(np.vstack(parts))
 
 
-STAT = "/proc/stat"  # Linux's count of each CPU's time, by kind
+STAT = "/proc/stat"  # Linux's counts of the CPUs' time and of the threads ready to run
+TASKS = "/proc/self/task"  # this process's threads
 CPU_MAX = ("/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us")  # a container's share
 
 
@@ -297,49 +298,49 @@ def threads():
     return cores if free is None else max(1, min(cores, int(free + 0.5)))
 
 
-def free_cores(window=0.05):
-    """How many of the CPUs this process may run on were idle, or busy with this process's own
-    threads, over the next ``window`` seconds (Linux's /proc/stat); None where that cannot be
-    read. This process's own time counts as free: numpy's BLAS threads spin for a while after
-    each product, and would otherwise be taken for other work."""
+def free_cores(window=0.05, samples=5):
+    """How many of the CPUs this process may run on other work leaves free: those CPUs less the
+    threads of other processes ready to run (Linux's count of runnable threads, ``procs_running``
+    in /proc/stat, less this process's own running threads, taken ``samples`` times over
+    ``window`` seconds and averaged; spread over all the machine's CPUs when this process may
+    use only some). None where that cannot be read. What other work *wants*, not what it got:
+    numpy's BLAS threads spin for a while after each product, and a measure of idle time would
+    take them, or their share of a contended CPU, for other work or for free time."""
     import time
 
-    allowed = _cpus()
+    cores = len(_cpus() or ()) or os.cpu_count() or 1
+    others = []
     try:
-        own0 = _own_ticks()
-        idle0, total0, counted = _idle_and_total(allowed)
-        time.sleep(window)
-        idle1, total1, _ = _idle_and_total(allowed)
-        own1 = _own_ticks()
+        for i in range(samples):
+            if i:
+                time.sleep(window / (samples - 1))
+            others.append(max(0, _procs_running() - _own_running()))
     except (OSError, ValueError, IndexError):
         return None
-    if total1 <= total0 or not counted:
-        return None
-    free = (idle1 - idle0 + max(0.0, own1 - own0)) / (total1 - total0) * counted
-    return min(float(counted), free)
+    share = cores / max(cores, os.cpu_count() or cores)  # of the other work, what falls on our CPUs
+    return max(0.0, cores - sum(others) / len(others) * share)
 
 
-def _own_ticks():
-    """The CPU time of this process, all its threads, in the ticks of /proc/stat."""
-    t = os.times()
-    return (t.user + t.system) * os.sysconf("SC_CLK_TCK")
-
-
-def _idle_and_total(allowed):
-    """(idle ticks, all ticks, CPUs counted) summed over the CPUs in ``allowed`` (all: None)."""
-    idle = total = counted = 0
+def _procs_running():
+    """The machine's threads running or ready to run (/proc/stat), this one among them."""
     with open(STAT, encoding="ascii") as f:
         for line in f:
-            if not line.startswith("cpu"):
-                break  # the CPUs' lines come first
-            name, *ticks = line.split()
-            if name == "cpu" or (allowed is not None and int(name[3:]) not in allowed):
-                continue
-            ticks = [int(t) for t in ticks[:8]]  # guest time is counted in user time already
-            idle += ticks[3] + ticks[4]  # idle, iowait
-            total += sum(ticks)
-            counted += 1
-    return idle, total, counted
+            if line.startswith("procs_running"):
+                return int(line.split()[1])
+    raise ValueError("no procs_running")
+
+
+def _own_running():
+    """This process's threads running or ready to run (state R in /proc/self/task/*/stat)."""
+    running = 0
+    for task in os.listdir(TASKS):
+        try:
+            with open(os.path.join(TASKS, task, "stat"), encoding="ascii", errors="replace") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue  # a thread that ended meanwhile
+        running += state == "R"
+    return running
 
 
 def _cpus():

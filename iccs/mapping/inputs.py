@@ -4,6 +4,7 @@ and suggestions written earlier (by ``iccs map suggest``, read back by ``iccs ma
 (CSV, TSV or XLSX; encoding and separator detected); anything wrong is one InputError naming
 file, line and column."""
 import json
+import math
 import os
 import zipfile
 
@@ -232,7 +233,8 @@ def _read_csv(path, classification=None):
         suggested = (iccs_code(cell("iccs_code"), classification, path, row.line, names["iccs_code"])
                      if classification is not None else normalize_code(cell("iccs_code")))
         offence.suggestions.append(Suggestion(rank, suggested, cell("iccs_label"),
-                                              _score(cell("score"), path, row.line, names["score"]),
+                                              _score(cell("score"), path, row.line, names["score"],
+                                                     probability=classification is not None),
                                               evidence_line=cell("evidence")))
     if not offences:
         raise InputError("no suggestions (the file has a header and nothing else)", file=path)
@@ -277,7 +279,7 @@ def _read_json(path, classification=None):
                 raise InputError(f"suggestion {j} of {code!r} has no iccs_code", file=path)
             where = f"suggestion {j} of {code!r}"
             rank = _int(s.get("rank", j), path, None, None, where)
-            score = _score(s.get("score", 0), path, None, None, where)
+            score = _score(s.get("score", 0), path, None, None, where, probability=classification is not None)
             suggested = normalize_code(s["iccs_code"])
             if classification is not None:
                 try:
@@ -316,13 +318,14 @@ def _int(value, path, row, column, where=None):
     raise InputError(f"{prefix}rank {value!r} is not a whole number from 1", file=path, row=row, column=column)
 
 
-def _score(value, path, row, column, where=None):
+def _score(value, path, row, column, where=None, probability=False):
+    """A suggestion's score: a number; with ``probability`` (suggestions evaluated), from 0 to 1."""
     try:
         number = float(value)
-        if 0.0 <= number <= 1.0:
+        if (0.0 <= number <= 1.0) if probability else math.isfinite(number):
             return number
     except (TypeError, ValueError):
         pass
     prefix = f"{where}: " if where else ""
-    raise InputError(f"{prefix}score {value!r} is not a probability from 0 to 1", file=path, row=row,
-                     column=column)
+    wanted = "a probability from 0 to 1" if probability else "a number"
+    raise InputError(f"{prefix}score {value!r} is not {wanted}", file=path, row=row, column=column)

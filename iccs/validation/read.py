@@ -88,7 +88,8 @@ def _load_raw(con, sub, careful=False):
              f"delim={_sql(table.delimiter if fast else ',')}, header=true, "
              f"skip={table.header_line - 1 if fast else 0}, quote='\"', escape='\"', "
              f"columns={{{', '.join(f'{_sql(k)}: {_sql(v)}' for k, v in columns.items())}}}, "
-             f"null_padding=true, strict_mode={'true' if fast else 'false'}, auto_detect=false)")
+             f"null_padding=true, strict_mode={'true' if fast else 'false'}, auto_detect=false"
+             f"{'' if fast else ', parallel=false'})")  # the careful copy may hold cells over several lines
     try:
         con.execute(query)
     except duckdb.Error as e:
