@@ -28,7 +28,7 @@ kind of evidence or step taken out in turn (top-1 / top-5 / same section, in %).
 
 ``--busy`` keeps every core busy with other processes (one spinning loop per core) and times,
 in this process, the encoding of 1,000 new offence texts with the encoder's BLAS threads fixed at
-the number of cores (as before 0.3.3) and chosen by ``encoder.threads`` (the cores left free,
+the number of cores (as before 0.3.3) and chosen by ``iccs.cpus.threads`` (the cores left free,
 at least one), alternately; then the command on a new list, as above.
 
 ``--experiments`` measures, the same way, the ideas of the second pass at issue 7 that were tried
@@ -464,12 +464,13 @@ def main():
 
 def busy(n, repeat):
     """``--busy``: with one spinning process per core, encoding ``n`` new texts on as many BLAS
-    threads as cores against ``encoder.threads()``, in this process, alternately; then the
+    threads as cores against ``cpus.threads()``, in this process, alternately; then the
     command on a new list of ``n`` offences."""
     import multiprocessing
 
     sys.path.insert(0, ROOT)
     import iccs
+    from iccs import cpus
     from iccs.mapping import encoder
 
     use = encoder.encoder()
@@ -481,13 +482,13 @@ def busy(n, repeat):
     try:
         time.sleep(1.0)
         words = [t.lower() for cat in iccs.load() for t in cat.index_terms("es")]
-        times = {"all cores": [], "encoder.threads()": []}
+        times = {"all cores": [], "cpus.threads()": []}
         chosen = []
         for r in range(repeat):
             for name in times:
                 texts = [f"{words[(i * 13 + r * 7) % len(words)]} ({name}, {r}, {i})" for i in range(n)]
                 start = time.perf_counter()
-                use._backend.threads = cores if name == "all cores" else encoder.threads()
+                use._backend.threads = cores if name == "all cores" else cpus.threads()
                 chosen.append(use._backend.threads)
                 use.encode(texts)
                 times[name].append(time.perf_counter() - start)
@@ -497,7 +498,7 @@ def busy(n, repeat):
         for name, runs in times.items():
             m = statistics.median(runs)
             print(f"encode {n} new texts, BLAS threads {name:20s} {m:6.2f} s  ({m / base:4.2f}x)")
-        print(f"threads chosen by encoder.threads(): {sorted(set(chosen[1::2]))}")
+        print(f"threads chosen by cpus.threads(): {sorted(set(chosen[1::2]))}")
         env = dict(os.environ, ICCS_CACHE_DIR=os.path.join(folder, "cache"))
         lists = iter(range(10_000))
         runs = [timed([ICCS, "map", "suggest", make_list(folder, n, next(lists))[0], "--top", "5"], env)[0]

