@@ -199,3 +199,19 @@ def test_a_review_ends_when_its_terminal_goes_or_it_is_told_to(files, ending):
             proc.kill()
         if master is not None:
             os.close(master)
+
+
+def test_ctrl_c_ends_the_review_as_an_interruption(files, classification):
+    """Ctrl-C, as a key (a prompt open or not), ends the review with 130, as an interrupted
+    command; the decisions made are in the table."""
+    table = files / "t.csv"
+    app = ReviewApp(build(files / "s.csv", table, offences=files / "o.csv", reviewer="ana",
+                          classification=classification))
+
+    async def session():
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("a", "n", *"half", "ctrl+c")
+
+    asyncio.run(session())
+    assert app.return_code == 130
+    assert [m.national_code for m in load_table(table)] == ["N1"]

@@ -25,6 +25,9 @@ PROMPTS = {
 }
 
 
+INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
+
+
 class ReviewApp(App):
     """``ReviewApp(review).run()``; ``review`` is a :class:`~iccs.review.Review`."""
 
@@ -64,6 +67,7 @@ class ReviewApp(App):
         ("ctrl+down", "scroll('#offence_box', 1)", "legal text down", False),
         ("ctrl+up", "scroll('#offence_box', -1)", "legal text up", False),
         ("q", "quit", "quit", True),
+        ("ctrl+c", "interrupt", "interrupt", False),
     ] + [(str(i), f"rank({i})", f"rank {i}", False) for i in range(1, 10)]]
 
     def __init__(self, review, **kwargs):
@@ -246,8 +250,13 @@ class ReviewApp(App):
 
     def check_action(self, action, parameters):
         if self._prompt is not None:
-            return action == "cancel"
+            return action in ("cancel", "interrupt")
         return True
+
+    def action_interrupt(self):
+        """Ctrl-C ends the review as an interruption (exit code 130, as every command): every
+        decision is in the table already."""
+        self.exit(return_code=INTERRUPTED)
 
     def on_option_list_option_selected(self, event):  # a click: a search match is added, nothing decided
         if self._hits is not None:

@@ -28,7 +28,7 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
 
     Keys: Enter/a accept the highlighted code, 1-9 highlight a rank, p add it as a partial
     mapping, / search the ICCS, c type a code, r relation, t tags, n note, s skip, b back,
-    f forward, g go to a national code, u undo, q quit.
+    f forward, g go to a national code, u undo, q quit (Ctrl-C: quit as interrupted, exit code 130).
     """
     import sys
 
@@ -47,5 +47,10 @@ def review(suggestions, table, offences, code_col, label_col, description_col, o
     except ImportError as e:
         raise ICCSError(f"the review needs Textual ({e}): pip install textual") from None
 
-    ReviewApp(session).run()
+    from .app import INTERRUPTED
+
+    app = ReviewApp(session)
+    app.run()
     click.echo(f"{session.decided}/{session.total} decided; table: {session.table}", err=True)
+    if app.return_code == INTERRUPTED:
+        raise KeyboardInterrupt  # "Interrupted.", exit code 130, as any command stopped by Ctrl-C
