@@ -44,12 +44,9 @@ def validate(files, fmt, list_rules, only, engine, max_size, output):
             report = run(list(files), only=list(only) or None, engine=engine, progress=progress,
                          max_bytes=max_size * 2**20)
         text = _report_text(report, fmt, out)
-    if output:
-        from ..files import write_atomic
+    from ..files import emit
 
-        write_atomic(output, text + "\n")
-    else:
-        click.echo(text)
+    emit(text, output)
     if not list_rules:
         sys.exit(report.exit_code)
 
