@@ -294,7 +294,8 @@ def errata(fmt):
     """List the errata: where the publication contradicts itself, and what the graph uses.
 
     Each erratum has a kind: correct (the graph uses the corrected value), drop (the graph leaves
-    the printed value out), or note (a fault recorded, the graph keeps what is printed).
+    the printed value out), note (a fault recorded, the graph keeps what is printed), or keep (a
+    citation the check of citations flagged, read and found right: the graph links what is printed).
     """
     rows = load().errata()
     if fmt == "text":

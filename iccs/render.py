@@ -112,11 +112,13 @@ def errata_text(rows):
     for e in rows:
         pages = ", ".join(p for p in (e.get("page_en") and f"p. {e['page_en']} (en)",
                                       e.get("page_es") and f"p. {e['page_es']} (es)") if p)
-        applied = "applied in the graph" if e.get("applied") else "recorded only, the graph keeps the print"
+        applied = ("applied in the graph" if e.get("applied") else
+                   "checked, the print is right: the graph links it" if e["action"] == "keep" else
+                   "recorded only, the graph keeps the print")
         lines = [wrap("", f"{e['id']}  {e['action']}: {applied}  [{e['table']} {e['key']} {e['field']}"
                       + (f"; {pages}" if pages else "") + "]", indent=4)]
         lines.append(wrap("  printed", e["printed"] or "(nothing)", indent=4))
-        if e["action"] != "note" or e["corrected"]:
+        if e["action"] not in ("note", "keep") or e["action"] == "note" and e["corrected"]:
             lines.append(wrap("  " + ("corrected" if e["action"] != "drop" else "graph"),
                               e["corrected"] or "(left out)", indent=4))
         lines.append(wrap("  why", e["reason"], indent=4))

@@ -37,10 +37,16 @@ def test_errata_are_well_formed():
     ids = [e["id"] for e in ERRATA]
     assert len(ids) == len(set(ids))
     for e in ERRATA:
-        assert e["action"] in ("correct", "drop", "note"), e["id"]
+        assert e["action"] in ("correct", "drop", "note", "keep"), e["id"]
         assert e["reason"], e["id"]
         assert e["page_en"] or e["page_es"], e["id"]
-        assert (e["action"] == "correct") == bool(e["corrected"]) or e["action"] == "note", e["id"]
+        # a correction names what the graph uses instead, or nothing: the link is left out (a
+        # phrase whose code the graph cannot place) or a heading printed twice is (E011); a
+        # citation kept is linked as printed
+        assert e["action"] != "correct" or e["corrected"] or " " in e["printed"] \
+            or build_graph.is_heading_fix(e), e["id"]
+        assert e["action"] != "drop" or not e["corrected"], e["id"]
+        assert e["action"] != "keep" or e["corrected"] == e["printed"], e["id"]
 
 
 def merged(graphs):
@@ -75,7 +81,10 @@ def named_as_category(e):
 
 
 TEXT_DROPS = [e for e in APPLIED if e["action"] == "drop" and e["field"] in ("definition", "inclusions", "exclusions")]
-STRUCTURAL = [e for e in APPLIED if e["field"] != "label" and e not in TEXT_DROPS and (
+# corrections of a text, not of a code: a heading printed twice, a garbled address in a footnote
+TEXT_FIXES = [e for e in APPLIED if build_graph.is_heading_fix(e)
+              or e["source"] in ("footnotes-en", "footnotes-es", "footnotes-tables", "tag-codes")]
+STRUCTURAL = [e for e in APPLIED if e["field"] != "label" and e not in TEXT_DROPS + TEXT_FIXES and (
     # a printed phrase ("coercion (0203)") cites an existing code wrongly: that is semantic
     (e["printed"] not in CODES and " " not in e["printed"])
     or (e["field"] == "code" and not e["source"].startswith("index"))
@@ -112,7 +121,23 @@ def test_label_corrections_take_Table_I_label(erratum, classification):
     assert classification[erratum["key"]].label(lang) == erratum["corrected"] == table1[erratum["key"]]
 
 
-SEMANTIC = [e for e in APPLIED if e not in STRUCTURAL and e not in LABELS and e not in TEXT_DROPS]
+SEMANTIC = [e for e in APPLIED if e not in STRUCTURAL + LABELS + TEXT_DROPS + TEXT_FIXES]
+
+
+@pytest.mark.parametrize("erratum", TEXT_FIXES, ids=lambda e: e["id"])
+def test_text_corrections_take_effect(erratum, classification, shipped_graph):
+    """A heading printed twice is left out of the note; a corrected footnote or tag text replaces
+    the printed one in the graph (the table keeps the print)."""
+    lang = erratum["source"].rsplit("-", 1)[-1] if erratum["source"] != "tag-codes" else "en"
+    if build_graph.is_heading_fix(erratum):
+        printed = {r["code"]: r for r in read_csv(erratum["source"])}[erratum["key"]][erratum["field"]]
+        assert printed.startswith(erratum["printed"])
+        text = getattr(classification[erratum["key"]], erratum["field"])(lang)
+        assert text == printed[len(erratum["printed"]):].strip() and text
+        return
+    errata_values = {"printedValue", "correctedValue"}  # the errata graph names both, of course
+    values = {str(o) for p, o in shipped_graph.predicate_objects() if str(p).rsplit("#", 1)[-1] not in errata_values}
+    assert erratum["corrected"] in values and erratum["printed"] not in values
 
 
 @pytest.mark.parametrize("erratum", TEXT_DROPS, ids=lambda e: e["id"])
@@ -134,11 +159,13 @@ def test_corrections_of_existing_but_wrong_codes_change_the_links(erratum, class
         assert erratum["key"] not in classification[erratum["printed"]].index_terms(lang)
         return
     c = classification[erratum["key"]]
-    cited = [x.code for x in (c.excludes if erratum["field"] == "exclusions" else c.refers_to)]
+    cited = [x.code for x in (c.excludes + c.applies_exclusions_of if erratum["field"] == "exclusions"
+                              else c.refers_to)]
+    printed = re.sub(r"\D", "", erratum["printed"]) if " " in erratum["printed"] else erratum["printed"]
     if erratum["corrected"]:
         assert erratum["corrected"] in cited
-    if erratum["printed"] in cited:
-        assert cites_printed_elsewhere(c, erratum), f"{erratum['id']}: still cites {erratum['printed']}"
+    if printed in cited:
+        assert cites_printed_elsewhere(c, dict(erratum, printed=printed)), f"{erratum['id']}: still cites {printed}"
 
 
 def cites_printed_elsewhere(c, erratum):

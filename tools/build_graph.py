@@ -104,15 +104,16 @@ class Errata:
     """The errata of ``data/errata.csv``. Those whose ``action`` is ``correct`` (use ``corrected``
     instead of ``printed``) or ``drop`` (leave the value out) are applied to the tables as they are
     read; ``note`` records a fault that the graph keeps as printed (a typo in a text, two names
-    for one thing)."""
+    for one thing); ``keep`` records a citation that the check of citations (tools/citations.py)
+    flagged and a reading found right, so the graph links what is printed."""
 
-    ACTIONS = ("correct", "drop", "note")
+    ACTIONS = ("correct", "drop", "note", "keep")
 
     def __init__(self, rows, skip=()):
         for r in rows:
             if r["action"] not in self.ACTIONS:
                 raise BuildError(f"data/errata.csv: {r['id']}: action must be one of {self.ACTIONS}")
-        self.rows = [r for r in rows if r["id"] not in set(skip) and r["action"] != "note"]
+        self.rows = [r for r in rows if r["id"] not in set(skip) and r["action"] in ("correct", "drop")]
         self.all = rows
         self.used = set()
 
@@ -122,12 +123,20 @@ class Errata:
         for row in rows:
             row = dict(row)
             keep = True
+            key = keycol(row) if callable(keycol) else row.get(keycol)
             for e in self.rows:
+                if e["source"] != source or key != e["key"]:
+                    continue
+                if is_heading_fix(e):  # a heading printed twice at the start of a note
+                    if row.get(e["field"], "").startswith(e["printed"]):
+                        self.used.add(e["id"])
+                        row[e["field"]] = row[e["field"]][len(e["printed"]):].strip()
+                    continue
                 # Codes cited in a note are corrected where the note is read (citation_fixes);
                 # a note cell dropped whole is emptied here.
-                if e["source"] != source or (e["field"] in TEXT_FIELDS and e["action"] != "drop"):
+                if e["field"] in TEXT_FIELDS and e["action"] != "drop":
                     continue
-                if row.get(keycol) == e["key"] and row.get(e["field"]) == e["printed"]:
+                if row.get(e["field"]) == e["printed"]:
                     self.used.add(e["id"])
                     if e["action"] == "drop" and e["field"] in TEXT_FIELDS:
                         row[e["field"]] = ""
@@ -145,13 +154,20 @@ class Errata:
         occurrence of the code is wrong."""
         fixes = {}
         for e in self.rows:
-            if e["source"] == source and e["key"] == key and e["field"] == field:
+            if e["source"] == source and e["key"] == key and e["field"] == field and not is_heading_fix(e):
                 self.used.add(e["id"])
                 fixes[e["printed"]] = e["corrected"] if e["action"] == "correct" else ""
         return fixes
 
 
 TEXT_FIELDS = ("definition", "inclusions", "exclusions")
+
+
+def is_heading_fix(e):
+    """A correction of a note that cites no code: ``printed`` is a heading the cell prints again
+    at its start ("Inclusions:", ":"), which the graph leaves out; ``corrected`` is empty."""
+    return e["action"] == "correct" and e["field"] in TEXT_FIELDS and not re.search(r"\d", e["printed"]) \
+        and not e["corrected"]
 FIELD_PROPERTY = {"label": SKOS.prefLabel, "definition": SKOS.definition,
                   "inclusions": XKOS.inclusionNote, "exclusions": XKOS.exclusionNote}
 
@@ -270,12 +286,13 @@ def build(skip_errata=()):
             g.add((cat(code), SKOS.prefLabel, lit(label, lang)))
         for row in table1[lang]:
             add_notes(g, row, lang, known, errata)
-        add_footnotes(g, read_table(f"footnotes-{lang}"), lang, english_terms)
+        add_footnotes(g, errata.correct(f"footnotes-{lang}", read_table(f"footnotes-{lang}"), "number"),
+                      lang, english_terms)
 
     graphs["index"] = build_index(known, errata)
-    graphs["tags"] = build_tags()
+    graphs["tags"] = build_tags(errata)
     graphs["homicide"] = build_homicide()
-    add_table_footnotes(graphs["tags"], graphs["homicide"])
+    add_table_footnotes(graphs["tags"], graphs["homicide"], errata)
     graphs["errata"] = build_errata(errata, known)
     try:
         graphs["themes"] = build_themes(read_table)
@@ -465,7 +482,7 @@ def build_index(known, errata):
     return g
 
 
-def build_tags():
+def build_tags(errata):
     """Tables A and II. A tag printed in two groups (ViP, Cit, LS, Int: victim and perpetrator)
     belongs to both; its name in the second group, where it differs, is a skos:altLabel."""
     g = new_graph()
@@ -504,7 +521,7 @@ def build_tags():
             group = add_group(key, group_labels[key])
             g.add((scheme, ICCS.disaggregationGroup, group))
             g.add((group, DCT.hasPart, scheme))
-    for row in read_table("tag-codes"):
+    for row in errata.correct("tag-codes", read_table("tag-codes"), lambda r: f"{r['acronym']}/{r['code']}"):
         scheme = f"{E}tag/{row['acronym']}"
         node = add_item(g, scheme, scheme, row["code"], row["parent"], row, "definition")
         g.add((node, SKOS.notation, Literal(row["code"])))
@@ -579,10 +596,10 @@ def add_icd10_correspondence(g):
         g.add((target, SKOS.inScheme, icd10))
 
 
-def add_table_footnotes(tags, homicide):
+def add_table_footnotes(tags, homicide, errata):
     """Footnotes of Tables A, II, III and IV, on the tag, tag code or homicide row they mark
     (a footnote on a table's title marks no single resource)."""
-    for row in read_table("footnotes-tables"):
+    for row in errata.correct("footnotes-tables", read_table("footnotes-tables"), "number_en"):
         key = row["key"]
         if key.split(".")[0] in ("III", "IV", "V"):
             graph, target = homicide, URIRef(f"{E}homicide/{key}")
@@ -616,11 +633,25 @@ def build_errata(errata, known):
             if e.get(f"page_{lang}"):
                 prop = ICCS.pageEnglishEdition if lang == "en" else ICCS.pageSpanishEdition
                 g.add((node, prop, Literal(number(e, f"page_{lang}", "errata"))))
-        for value in (e["corrected"], e["key"]):
+        # The category the erratum is about: the row whose text it corrects, else the code it
+        # gives (an index entry, a row whose own code is misprinted).
+        for value in (e["key"], e["corrected"]):
             if value in known:
                 g.add((node, ICCS.concerns, cat(value)))
                 break
     return g
+
+
+def check_citations():
+    """Every citation that the check of citations flags has a decision in the errata."""
+    from citations import check
+
+    undecided = [f for f in check(DATA) if not f.decision]
+    if undecided:
+        lines = "; ".join(f"{f.citation.source} {f.citation.key} {f.citation.field} {f.citation.code}: {f.reason}"
+                          for f in undecided[:5])
+        raise BuildError(f"{len(undecided)} flagged citations have no decision in data/errata.csv "
+                         f"(python tools/citations.py --undecided lists them): {lines}")
 
 
 def serialize(graph):
@@ -638,6 +669,8 @@ def main(argv=None):
     DATA = args.data or DATA
     try:
         graphs = build(skip_errata=args.without_erratum)
+        if not args.without_erratum:
+            check_citations()
     except BuildError as e:
         print(f"build_graph: {e}", file=sys.stderr)
         return 2
