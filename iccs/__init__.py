@@ -11,7 +11,7 @@ only when a graph or a check is asked for.
 from .classification import Category, Classification, load, normalize_code
 from .errors import ICCSError, InputError, UnknownCode
 
-__version__ = "0.3.3"
+__version__ = "0.4.0"
 
 
 def check(files=None, with_iccs=False):

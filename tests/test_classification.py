@@ -68,12 +68,19 @@ def corrected_table1(lang):
               if e["source"] == f"table1-{lang}" and e["field"] == "code"}
     drops = {(e["key"], e["field"], e["printed"]) for e in read_csv("errata")
              if e["source"] == f"table1-{lang}" and e["action"] == "drop"}
+    # a heading the cell prints twice ("Inclusions: Inclusions: ...") is left out (E011)
+    headings = {(e["key"], e["field"]): e["printed"] for e in read_csv("errata")
+                if e["source"] == f"table1-{lang}" and e["action"] == "correct" and not e["corrected"]
+                and not re.search(r"\d", e["printed"])}
     rows = read_csv(f"table1-{lang}")
     for r in rows:
         r["code"] = errata.get((r["code"], r["code"]), r["code"])
         for field in ("definition", "inclusions", "exclusions"):
             if (r["code"], field, r[field]) in drops:  # a cell that prints only "-" is empty
                 r[field] = ""
+            heading = headings.get((r["code"], field))
+            if heading and r[field].startswith(heading):
+                r[field] = r[field][len(heading):].strip()
     return rows
 
 
