@@ -161,3 +161,48 @@ def test_a_real_table_chile_ine(classification):
                    classification=classification)
     assert report.valid
     assert [f.code for f in report.findings] == ["ResidualShare"]
+
+
+def test_the_shapes_are_for_national_correspondences_to_the_iccs(classification):
+    """The shapes' targets: the associations of a correspondence that compares the ICCS, from a
+    concept that is not an ICCS category, with their national concepts and reviews, and what the
+    toolkit suggested. An edited export is checked (two ICCS codes, two reviewers: faults no table
+    can have); the same associations in a correspondence that does not compare the ICCS, or one
+    from the ICCS to another classification (as Table V → ICD-10 in ontology/homicide.ttl), are
+    not theirs."""
+    from rdflib import Literal, URIRef
+
+    from iccs import namespaces as ns
+    from iccs.check import validate
+    from iccs.correspondence import Mapping
+    from iccs.correspondence.checks import reference_graph, shapes_graph
+    from iccs.correspondence.xkos import to_graph
+
+    N = ns.rdflib_namespaces()
+    XKOS, PROV, RDF = N["xkos"], N["prov"], N["rdf"]
+    base = "https://stats.example/offences/"
+    shapes, reference = shapes_graph(), reference_graph(classification)
+    g = to_graph([Mapping("A1", "Murder", "0101", "sameish", reviewer="ana", decided_at="yesterday",
+                          method="accepted", suggested_code="0101", score="0.9"),
+                  Mapping("", "No code", "0102", "exact")], base=base)
+    a = URIRef(base + "association/1")
+    g.add((a, XKOS.targetConcept, URIRef(ns.category_iri("0102"))))
+    g.add((URIRef(base + "association/1/review"), PROV.wasAssociatedWith, URIRef(base + "reviewer/bo")))
+    g.add((URIRef(base + "reviewer/bo"), RDF.type, PROV.Person))
+    codes = {f.code for f in validate(g + reference, shapes)}
+    assert codes == {"ManyICCSCodes", "UnknownRelation", "ReviewerNamed", "DecidedAtNotUTC", "NoNationalCode"}
+
+    corr, icd10 = URIRef(base + "correspondence"), URIRef("http://id.who.int/icd/release/10/2010")
+    g.remove((corr, XKOS.compares, URIRef(ns.SCHEME)))
+    g.add((corr, XKOS.compares, icd10))
+    assert validate(g + reference, shapes) == []
+
+    other = to_graph([], base=base)  # ICCS 0101 → ICD-10 X99, no relation: compares the ICCS, from it
+    b = URIRef(base + "association/icd")
+    other.add((corr, XKOS.compares, icd10))
+    other.add((corr, XKOS.madeOf, b))
+    other.add((b, RDF.type, XKOS.ConceptAssociation))
+    other.add((b, XKOS.sourceConcept, URIRef(ns.category_iri("0101"))))
+    other.add((b, XKOS.targetConcept, URIRef(icd10 + "/X99")))
+    other.add((URIRef(icd10 + "/X99"), N["skos"].notation, Literal("X99")))
+    assert validate(other + reference, shapes) == []

@@ -143,3 +143,25 @@ def test_tags_and_errata_shapes(shipped_graph, shapes_graph):
     g.add((erratum, ICCS.action, Literal("guess")))
     codes = {f.code for f in validate(g, shapes_graph)}
     assert {"DisaggregatingVariable", "Erratum"} <= codes
+
+
+def test_every_shape_file_passes_on_the_whole_ontology():
+    """All of shapes/ (its subfolders too: correspondence, submission) over all of ontology/ (the
+    cube structure too), in one graph: no finding of any severity. Each file says by its targets
+    what it is for, so that one does not fire on what another is about: the correspondence shapes
+    are for national tables to the ICCS, not for the Table V → ICD-10 correspondence of
+    homicide.ttl (issue 17); the submission rules are for observations, which ontology/ has none of."""
+    from conftest import ROOT
+
+    from iccs.graph import load_graph
+
+    shapes = sorted((ROOT / "shapes").rglob("*.ttl"))
+    ontology = sorted((ROOT / "ontology").rglob("*.ttl"))
+    # Not vacuous: every folder is read, and the graph holds a correspondence the shapes must leave.
+    assert {p.relative_to(ROOT).as_posix() for p in shapes} >= {
+        "shapes/iccs-shapes.ttl", "shapes/themes-shapes.ttl",
+        "shapes/correspondence/correspondence-shapes.ttl", "shapes/submission/rules.ttl"}
+    assert ROOT / "ontology" / "cube" / "cube.ttl" in ontology
+    graph = load_graph(ontology)
+    assert (None, RDF.type, XKOS.ConceptAssociation) in graph
+    assert validate(graph, load_graph(shapes)) == []
