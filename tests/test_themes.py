@@ -153,20 +153,49 @@ def test_scoped_rules_of_the_issue(classification):
 
 def test_cybercrime_holds_what_0903_sends_elsewhere(classification):
     """Each code the 0903 exclusions cite for an act 'with a computer system' is in cybercrime
-    with Cy 1 and in part without tags; cyber-dependent and cyber-enabled split it."""
+    with Cy 1, through the one unscoped rule, whose note names them; without tags only where a
+    partial member in or below it says so; cyber-dependent and cyber-enabled split it."""
     exclusions = classification["0903"].exclusions("en")
     cited = set(re.findall(r"\((\d{4,6})\)", exclusions))
     assert cited >= {"030221", "0503", "08022", "0701", "0502"}
     cyber = classification.theme("cybercrime")
     assert {t.id for t in cyber.subthemes} == {"cyber-dependent-crime", "cyber-enabled-crime"}
+    enabled_rule = next(m for m in MEMBERS if m["theme"] == "cyber-enabled-crime" and m["kind"] == "tag")
+    with_parts = {m["code"] for m in rows("cybercrime", "partial")}
     for code in cited:
-        assert cyber.contains(code) == "partial", code
         assert cyber.contains(code, tags={"Cy": "1"}) == "exact", code
         assert classification.theme("cyber-enabled-crime").contains(code, tags={"Cy": "1"}) == "exact"
+        expected = "partial" if any(p.startswith(code) for p in with_parts) else None
+        assert cyber.contains(code) == cyber.contains(code, tags={"Cy": "2"}) == expected, code
+        assert code in enabled_rule["note"], "the unscoped rule's note says why the category is cyber-related"
+    assert cyber.contains("0502") is None and cyber.contains("08022") is None
     dependent, enabled = classification.theme("cyber-dependent-crime"), classification.theme("cyber-enabled-crime")
     assert dependent.contains("0903") == "exact" and dependent.contains("0701", tags={"Cy": "1"}) is None
     assert enabled.contains("0903", tags={"Cy": "1"}) is None
     assert dependent.contains("02111") == "partial"
+
+
+def test_cybercrime_lists_each_category_once(classification):
+    """The audit's fault: 030221 and 030223 were partial members of cyber-enabled crime and of
+    its sub-theme online child sexual exploitation, and scoped Cy 1 rules repeated the unscoped
+    one. No rule in cyber-enabled crime is scoped, no partial member is stated twice in a family,
+    and the listing shows each category once per kind."""
+    assert not [m for m in MEMBERS if m["theme"] == "cyber-enabled-crime" and m["kind"] == "tag" and m["code"]]
+    for t in THEMES:
+        stated = [(m["code"], m["basis"]) for m in rows(t["id"], "partial")]
+        assert len(stated) == len(set(stated)), f"{t['id']}: a partial member stated twice in the family"
+    d = classification.theme("cybercrime").to_dict()
+    partial = [p["code"] for p in d["partial"]]
+    assert len(partial) == len(set(partial)) and {"030221", "030223"} <= set(partial)
+    assert [(r["scope"], [c["value"] for c in r["conditions"]]) for r in d["rules"]] == [(None, ["1"])]
+    from iccs.render import theme_text
+
+    text = theme_text(d)
+    for code in ("030221", "030223"):
+        assert len(re.findall(rf"^  {code} ", text, re.M)) == 1, code
+    # the sub-theme still shows its own rule: there no unscoped rule implies it
+    ocse = classification.theme("online-child-sexual-exploitation").to_dict()
+    assert [r["scope"]["code"] for r in ocse["rules"]] == ["03022"]
 
 
 @pytest.mark.parametrize("theme_id,code,tags,expected", [
