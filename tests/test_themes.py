@@ -220,6 +220,166 @@ def test_review_and_new_themes(classification, theme_id, code, tags, expected):
     assert classification.theme(theme_id).contains(code, tags=tags) == expected
 
 
+# Issue 17, third edition: per theme added or changed, a member, a non-member and a partial member
+# (where the theme has one), through the library; the codes are checked against the structure.
+THIRD_EDITION = [
+    ("terrorism", "09061", None, "exact"),
+    ("terrorism", "0401", {"SiC": "6"}, "exact"),
+    ("terrorism", "020223", None, "partial"),                # hijacking of an aircraft or a ship
+    ("terrorism", "020222", None, "partial"),                # hostage taking
+    ("terrorism", "090123", None, "partial"),                # nuclear or radioactive material
+    ("terrorism", "090113", None, "partial"),
+    ("terrorism", "0504", None, "partial"),                  # property damage by explosion
+    ("terrorism", "090112", None, "partial"),
+    ("terrorism", "090121", None, None),                     # no instrument followed makes it terrorist
+    ("terrorism", "090122", None, None),
+    ("terrorism", "0401", {"SiC": "1"}, None),
+    ("smuggling-migrants", "08051", None, "exact"),
+    ("smuggling-migrants", "07023", None, "partial"),
+    ("smuggling-migrants", "07021", None, None),
+    ("smuggling-migrants", "0204", None, None),
+    ("trafficking-firearms", "090121", None, "exact"),
+    ("trafficking-firearms", "090119", None, "partial"),
+    ("trafficking-firearms", "090122", None, None),          # explosives: not the Protocol's
+    ("trafficking-firearms", "090129", None, None),
+    ("trafficking", "090122", None, "exact"),                # held by the umbrella instead
+    ("trafficking", "090129", None, "exact"),
+    ("trafficking", "090112", None, None),                   # possession or use is not trafficking
+    ("trafficking", "02119", None, "partial"),
+    ("corruption", "07031", None, "exact"),
+    ("corruption", "08061", None, "partial"),                # UNCAC Art. 25
+    ("corruption", "08062", None, None),
+    ("corruption", "07041", None, None),
+    ("money-laundering", "07041", None, "exact"),
+    ("money-laundering", "07049", None, None),
+    ("obstruction-of-justice", "08061", None, "partial"),
+    ("obstruction-of-justice", "0806", None, "partial"),
+    ("obstruction-of-justice", "08062", None, None),
+    ("obstruction-of-justice", "0205", None, None),
+    ("drug-offences", "0601", None, "exact"),
+    ("drug-offences", "060111", None, "exact"),
+    ("drug-offences", "060121", None, "exact"),              # through 0601 and the sub-theme
+    ("drug-offences", "06", None, "partial"),                # above a member
+    ("drug-offences", "0602", None, None),
+    ("drug-offences", "02072", None, None),
+    ("violence-against-women", "0201", {"SV": "2"}, "exact"),
+    ("violence-against-women", "030111", {"SV": "2"}, "exact"),
+    ("violence-against-women", "0102", {"SV": "2"}, "exact"),
+    ("violence-against-women", "0101", {"SV": "2", "ViP": "1"}, "exact"),
+    ("violence-against-women", "0201", None, "partial"),     # the rule applies, the tag is not given
+    ("violence-against-women", "0106", None, "partial"),     # forced abortion
+    ("violence-against-women", "020111", {"SV": "1"}, "partial"),   # female genital mutilation
+    ("violence-against-women", "0202", {"SV": "1"}, None),
+    ("violence-against-women", "0201", {"SV": "1"}, "partial"),  # above female genital mutilation (020111)
+    ("violence-against-women", "0401", {"SV": "2"}, None),
+    ("violence-against-women", "0103", {"SV": "2"}, None),
+    ("violence-against-children", "02021", None, "exact"),
+    ("violence-against-children", "020211", None, "exact"),
+    ("violence-against-children", "020611", None, "exact"),
+    ("violence-against-children", "030221", None, "exact"),
+    ("violence-against-children", "110135", None, "exact"),
+    ("violence-against-children", "0201", {"STV": "1"}, "exact"),
+    ("violence-against-children", "0201", {"STV": "2", "AV": "1"}, "exact"),
+    ("violence-against-children", "0101", {"AV": "1"}, "exact"),
+    ("violence-against-children", "0204", None, "partial"),  # child trafficking
+    ("violence-against-children", "020292", None, "partial"),
+    ("violence-against-children", "11021", None, "partial"),
+    ("violence-against-children", "030113", {"STV": "2"}, "partial"),
+    ("violence-against-children", "0201", {"STV": "2", "AV": "3"}, None),
+    ("violence-against-children", "0808", None, None),
+    ("violence-against-children", "0401", {"STV": "1"}, None),
+    ("cybercrime", "0903", None, "exact"),
+    ("cybercrime", "0502", {"Cy": "1"}, "exact"),
+    ("cybercrime", "030223", None, "partial"),
+    ("cybercrime", "0502", None, None),
+    ("cybercrime", "0401", {"Cy": "2"}, None),
+]
+
+
+@pytest.mark.parametrize("theme_id,code,tags,expected", THIRD_EDITION, ids=lambda v: v if isinstance(v, str) else "")
+def test_third_edition_members(classification, theme_id, code, tags, expected):
+    assert code in {r["code"] for r in read_csv("structure-en")}, "a code of the ICCS"
+    for tag, value in (tags or {}).items():
+        assert value in {c["code"] for c in classification.tag(tag)["codes"]}, "a code of the tag"
+    assert classification.theme(theme_id).contains(code, tags=tags) == expected
+
+
+def test_every_third_edition_theme_has_a_member_a_non_member_and_a_partial():
+    for theme_id in {t for t, *_ in THIRD_EDITION}:
+        found = {e for t, _, _, e in THIRD_EDITION if t == theme_id}
+        assert None in found, theme_id
+        if rows(theme_id, "category") or rows(theme_id, "tag"):
+            assert "exact" in found, theme_id
+        if rows(theme_id, "partial"):
+            assert "partial" in found, theme_id
+
+
+# Each instrument a changed theme follows is named in its definition with the article it follows.
+ARTICLES = {
+    "terrorism": [r"Hague Convention 1970, Art\. 1", r"SUA Convention 1988, Art\. 3\(1\)\(a\)",
+                  r"Taking of Hostages 1979, Art\. 1", r"Physical Protection of Nuclear Material, Art\. 7\(1\)",
+                  r"Nuclear Terrorism 2005, Art\. 2\(1\)", r"Terrorist Bombings 1997, Art\. 2\(1\)",
+                  r"Financing of Terrorism \(footnote 133, p\. 89, citing its Art\. 2\(1\)\)"],
+    "smuggling-migrants": [r"Art\. 6\(1\)\(a\)", r"Art\. 6\(1\)\(b\)", r"Art\. 6\(1\)\(c\)"],
+    "trafficking-firearms": [r"Art\. 5\(1\)\(a\), \(b\)", r"Art\. 5\(1\)\(c\)"],
+    "corruption": [r"UNCAC Arts\. 15, 16, 21", r"UNCAC Art\. 25", r"UNCAC Art\. 23"],
+    "money-laundering": [r"Article 6 of the United Nations Convention against Transnational Organized Crime",
+                         r"Corruption \(Art\. 23", r"Psychotropic Substances \(Art\. 3\(1\)\(b\)\)"],
+    "obstruction-of-justice": [r"Organized Crime \(Art\. 23\)", r"Corruption \(Art\. 25\)"],
+    "drug-offences": [r"Single Convention Art\. 36", r"1971 Convention Art\. 22", r"1988 Convention Art\. 3\(1\)"],
+    "violence-against-women": [r"Article 39 of the Istanbul Convention", r"\(Art\. 3\(a\)\)"],
+    "violence-against-children": [r"\(Art\. 1\)", r"\(Art\. 19\)", r"Rome Statute Art\. 8\(2\)\(b\)\(xxvi\)",
+                                  r"TIP Protocol Art\. 3\(c\), \(d\)", r"Art\. 3\(1\)\(a\)\(ii\)"],
+}
+
+
+@pytest.mark.parametrize("theme_id", sorted(ARTICLES))
+def test_changed_themes_cite_their_articles(classification, theme_id):
+    definition = classification.theme(theme_id).definition("en")
+    for pattern in ARTICLES[theme_id]:
+        assert re.search(pattern, definition), (theme_id, pattern)
+    cited = {i["id"] for i in INSTRUMENTS}
+    row = next(t for t in THEMES if t["id"] == theme_id)
+    assert set(row["instruments"].split(";")) <= cited
+
+
+def test_terrorism_follows_the_universal_instruments_of_footnote_133(classification):
+    """Footnote 133's 'universal legal instruments against terrorism': each one the theme follows
+    is an instrument of its own, and each partial member it adds names one in its note."""
+    footnote = next(r["text"] for r in read_csv("footnotes-en") if r["number"] == "133")
+    assert "universal legal instruments against terrorism" in footnote
+    instruments = next(t for t in THEMES if t["id"] == "terrorism")["instruments"].split(";")
+    assert {"hague-1970", "sua-convention", "hostages-convention", "cppnm", "nuclear-terrorism-convention",
+            "terrorist-bombings-convention"} <= set(instruments)
+    named = {"020223": "Hague Convention", "020222": "Taking of Hostages", "090123": "Physical Protection",
+             "090113": "Nuclear Terrorism Convention", "0504": "Terrorist Bombings", "090112": "Terrorist Bombings"}
+    for code, name in named.items():
+        note = next(m["note"] for m in MEMBERS if m["theme"] == "terrorism" and m["code"] == code)
+        assert name in note, code
+        if code not in ("020223", "020222"):
+            assert note.startswith("Judgement:") or "Judgement:" in note, "where the elements must hold, a judgement"
+    assert classification["090113"].footnotes("en"), "footnote 124 on 090113"
+
+
+def test_spanish_labels_are_printed_in_the_spanish_edition():
+    printed = _flat((REFERENCE / "ICCS-v1.0-es.layout.txt").read_text(encoding="utf-8")).casefold()
+    for t in THEMES:
+        if t["label_es"]:
+            assert t["label_es"].casefold() in printed, t["id"]
+    assert not next(t for t in THEMES if t["id"] == "violence-against-children")["label_es"]
+    assert not next(t for t in THEMES if t["id"] == "drug-offences")["label_es"]
+
+
+def test_new_themes_hold_their_sub_themes(classification):
+    assert "trafficking-drugs" in {t.id for t in classification.theme("drug-offences").subthemes}
+    assert {p.id for p in classification.theme("trafficking-drugs").parents} == {"trafficking", "drug-offences"}
+    women = classification.theme("violence-against-women")
+    assert [t.id for t in women.subthemes] == ["gender-related-killings"]
+    # the sub-theme's rules say nothing "0101 and below: SV = 2" does not: not listed again
+    assert [(r["scope"], r["theme"]) for r in women.rules()] == [
+        (s, "violence-against-women") for s in ("0101", "0102", "02", "03")]
+
+
 def printed_in(classification, code, phrase):
     """Is ``phrase`` verbatim an index term of ``code`` or of a category below it, or one item of
     their inclusions: a whole item between the "; " that separate them, or a run of its parts
@@ -323,6 +483,8 @@ def test_basel_covers_transboundary_movement_only():
     ("organized crime", "organized-crime"), ("Organized-Crime", "organized-crime"),
     ("trafficking", "trafficking"), ("trata", "trafficking-persons"), ("kidnapping", "kidnapping"),
     ("cyber enabled", "cyber-enabled-crime"), ("explotacion sexual", "sexual-exploitation"),
+    ("women", "violence-against-women"), ("children", "violence-against-children"), ("drug", "drug-offences"),
+    ("obstruction", "obstruction-of-justice"), ("firearms", "trafficking-firearms"),
 ])
 def test_theme_names_resolve_by_words(classification, name, theme_id):
     result = CliRunner().invoke(cli, ["theme", *name.split(), "--format", "json"])
