@@ -83,14 +83,28 @@ class Theme:
     def rules(self):
         """Tag rules, with those of the sub-themes: dicts with ``scope`` (a category code, or None
         for any category), ``conditions`` ([{tag, value, label}]: AND across tags, OR within one),
-        ``note`` and ``theme`` (the theme that states it). A rule scoped to a category the theme
-        holds whole says nothing more and is not listed."""
-        return [r for r in self._all("rules") if not (r["scope"] and self._whole(r["scope"]))]
+        ``note`` and ``theme`` (the theme that states it). A rule says nothing more, and is not
+        listed, when it is scoped to a category the theme holds whole, or when another rule of the
+        theme or a sub-theme already takes every offence it takes: a scope that is the same, above
+        it or none, and no condition it does not meet (of two such rules alike, the first is
+        kept: cyber-enabled crime's "any category: Cy = 1" makes online child sexual
+        exploitation's "03022 and below: Cy = 1" say nothing more in *Cybercrime*)."""
+        found = [r for r in self._all("rules") if not (r["scope"] and self._whole(r["scope"]))]
+        return [r for i, r in enumerate(found)
+                if not any(j != i and _implies(o, r) and (j < i or not _implies(r, o))
+                           for j, o in enumerate(found))]
 
     def partial_members(self):
         """Categories that belong only in part ({code, basis, note, theme}), with the sub-themes',
-        except those the theme holds whole anyway."""
-        return [p for p in self._all("partial") if not self._whole(p["code"])]
+        except those the theme holds whole anyway; a category with the same basis in several
+        themes of the family is listed once, as the first of them (the topmost) states it."""
+        out, seen = [], set()
+        for p in self._all("partial"):
+            key = (p["code"], tuple(p["basis"]))
+            if not self._whole(p["code"]) and key not in seen:
+                seen.add(key)
+                out.append(p)
+        return out
 
     def left_out(self):
         """Codes this theme or a sub-theme explicitly leaves out and that no other part of the
@@ -166,6 +180,23 @@ class Theme:
                         for p in self.partial_members()],
             "left_out": [dict(brief(x["code"]), theme=x["theme"]) for x in self.left_out()],
         }
+
+
+def _values(rule):
+    out = {}
+    for c in rule["conditions"]:
+        out.setdefault(c["tag"].casefold(), set()).add(c["value"])
+    return out
+
+
+def _implies(wide, narrow):
+    """Does every offence that rule ``narrow`` takes also meet rule ``wide``? ``wide``'s scope is
+    none, or ``narrow``'s or above it, and each tag ``wide`` names is named by ``narrow`` with
+    codes among ``wide``'s."""
+    if wide["scope"] and not (narrow["scope"] and narrow["scope"].startswith(wide["scope"])):
+        return False
+    mine, theirs = _values(wide), _values(narrow)
+    return all(tag in theirs and theirs[tag] <= values for tag, values in mine.items())
 
 
 def _match(conditions, carried):

@@ -153,20 +153,49 @@ def test_scoped_rules_of_the_issue(classification):
 
 def test_cybercrime_holds_what_0903_sends_elsewhere(classification):
     """Each code the 0903 exclusions cite for an act 'with a computer system' is in cybercrime
-    with Cy 1 and in part without tags; cyber-dependent and cyber-enabled split it."""
+    with Cy 1, through the one unscoped rule, whose note names them; without tags only where a
+    partial member in or below it says so; cyber-dependent and cyber-enabled split it."""
     exclusions = classification["0903"].exclusions("en")
     cited = set(re.findall(r"\((\d{4,6})\)", exclusions))
     assert cited >= {"030221", "0503", "08022", "0701", "0502"}
     cyber = classification.theme("cybercrime")
     assert {t.id for t in cyber.subthemes} == {"cyber-dependent-crime", "cyber-enabled-crime"}
+    enabled_rule = next(m for m in MEMBERS if m["theme"] == "cyber-enabled-crime" and m["kind"] == "tag")
+    with_parts = {m["code"] for m in rows("cybercrime", "partial")}
     for code in cited:
-        assert cyber.contains(code) == "partial", code
         assert cyber.contains(code, tags={"Cy": "1"}) == "exact", code
         assert classification.theme("cyber-enabled-crime").contains(code, tags={"Cy": "1"}) == "exact"
+        expected = "partial" if any(p.startswith(code) for p in with_parts) else None
+        assert cyber.contains(code) == cyber.contains(code, tags={"Cy": "2"}) == expected, code
+        assert code in enabled_rule["note"], "the unscoped rule's note says why the category is cyber-related"
+    assert cyber.contains("0502") is None and cyber.contains("08022") is None
     dependent, enabled = classification.theme("cyber-dependent-crime"), classification.theme("cyber-enabled-crime")
     assert dependent.contains("0903") == "exact" and dependent.contains("0701", tags={"Cy": "1"}) is None
     assert enabled.contains("0903", tags={"Cy": "1"}) is None
     assert dependent.contains("02111") == "partial"
+
+
+def test_cybercrime_lists_each_category_once(classification):
+    """The audit's fault: 030221 and 030223 were partial members of cyber-enabled crime and of
+    its sub-theme online child sexual exploitation, and scoped Cy 1 rules repeated the unscoped
+    one. No rule in cyber-enabled crime is scoped, no partial member is stated twice in a family,
+    and the listing shows each category once per kind."""
+    assert not [m for m in MEMBERS if m["theme"] == "cyber-enabled-crime" and m["kind"] == "tag" and m["code"]]
+    for t in THEMES:
+        stated = [(m["code"], m["basis"]) for m in rows(t["id"], "partial")]
+        assert len(stated) == len(set(stated)), f"{t['id']}: a partial member stated twice in the family"
+    d = classification.theme("cybercrime").to_dict()
+    partial = [p["code"] for p in d["partial"]]
+    assert len(partial) == len(set(partial)) and {"030221", "030223"} <= set(partial)
+    assert [(r["scope"], [c["value"] for c in r["conditions"]]) for r in d["rules"]] == [(None, ["1"])]
+    from iccs.render import theme_text
+
+    text = theme_text(d)
+    for code in ("030221", "030223"):
+        assert len(re.findall(rf"^  {code} ", text, re.M)) == 1, code
+    # the sub-theme still shows its own rule: there no unscoped rule implies it
+    ocse = classification.theme("online-child-sexual-exploitation").to_dict()
+    assert [r["scope"]["code"] for r in ocse["rules"]] == ["03022"]
 
 
 @pytest.mark.parametrize("theme_id,code,tags,expected", [
@@ -191,18 +220,209 @@ def test_review_and_new_themes(classification, theme_id, code, tags, expected):
     assert classification.theme(theme_id).contains(code, tags=tags) == expected
 
 
+# Issue 17, third edition: per theme added or changed, a member, a non-member and a partial member
+# (where the theme has one), through the library; the codes are checked against the structure.
+THIRD_EDITION = [
+    ("terrorism", "09061", None, "exact"),
+    ("terrorism", "0401", {"SiC": "6"}, "exact"),
+    ("terrorism", "020223", None, "partial"),                # hijacking of an aircraft or a ship
+    ("terrorism", "020222", None, "partial"),                # hostage taking
+    ("terrorism", "090123", None, "partial"),                # nuclear or radioactive material
+    ("terrorism", "090113", None, "partial"),
+    ("terrorism", "0504", None, "partial"),                  # property damage by explosion
+    ("terrorism", "090112", None, "partial"),
+    ("terrorism", "090121", None, None),                     # no instrument followed makes it terrorist
+    ("terrorism", "090122", None, None),
+    ("terrorism", "0401", {"SiC": "1"}, None),
+    ("smuggling-migrants", "08051", None, "exact"),
+    ("smuggling-migrants", "07023", None, "partial"),
+    ("smuggling-migrants", "07021", None, None),
+    ("smuggling-migrants", "0204", None, None),
+    ("trafficking-firearms", "090121", None, "exact"),
+    ("trafficking-firearms", "090119", None, "partial"),
+    ("trafficking-firearms", "090122", None, None),          # explosives: not the Protocol's
+    ("trafficking-firearms", "090129", None, None),
+    ("trafficking", "090122", None, "exact"),                # held by the umbrella instead
+    ("trafficking", "090129", None, "exact"),
+    ("trafficking", "090112", None, None),                   # possession or use is not trafficking
+    ("trafficking", "02119", None, "partial"),
+    ("corruption", "07031", None, "exact"),
+    ("corruption", "08061", None, "partial"),                # UNCAC Art. 25
+    ("corruption", "08062", None, None),
+    ("corruption", "07041", None, None),
+    ("money-laundering", "07041", None, "exact"),
+    ("money-laundering", "07049", None, None),
+    ("obstruction-of-justice", "08061", None, "partial"),
+    ("obstruction-of-justice", "0806", None, "partial"),
+    ("obstruction-of-justice", "08062", None, None),
+    ("obstruction-of-justice", "0205", None, None),
+    ("drug-offences", "0601", None, "exact"),
+    ("drug-offences", "060111", None, "exact"),
+    ("drug-offences", "060121", None, "exact"),              # through 0601 and the sub-theme
+    ("drug-offences", "06", None, "partial"),                # above a member
+    ("drug-offences", "0602", None, None),
+    ("drug-offences", "02072", None, None),
+    ("violence-against-women", "0201", {"SV": "2"}, "exact"),
+    ("violence-against-women", "030111", {"SV": "2"}, "exact"),
+    ("violence-against-women", "0102", {"SV": "2"}, "exact"),
+    ("violence-against-women", "0101", {"SV": "2", "ViP": "1"}, "exact"),
+    ("violence-against-women", "0201", None, "partial"),     # the rule applies, the tag is not given
+    ("violence-against-women", "0106", None, "partial"),     # forced abortion
+    ("violence-against-women", "020111", {"SV": "1"}, "partial"),   # female genital mutilation
+    ("violence-against-women", "0202", {"SV": "1"}, None),
+    ("violence-against-women", "0201", {"SV": "1"}, "partial"),  # above female genital mutilation (020111)
+    ("violence-against-women", "0401", {"SV": "2"}, None),
+    ("violence-against-women", "0103", {"SV": "2"}, None),
+    ("violence-against-children", "02021", None, "exact"),
+    ("violence-against-children", "020211", None, "exact"),
+    ("violence-against-children", "020611", None, "exact"),
+    ("violence-against-children", "030221", None, "exact"),
+    ("violence-against-children", "110135", None, "exact"),
+    ("violence-against-children", "0201", {"STV": "1"}, "exact"),
+    ("violence-against-children", "0201", {"STV": "2", "AV": "1"}, "exact"),
+    ("violence-against-children", "0101", {"AV": "1"}, "exact"),
+    ("violence-against-children", "0204", None, "partial"),  # child trafficking
+    ("violence-against-children", "020292", None, "partial"),
+    ("violence-against-children", "11021", None, "partial"),
+    ("violence-against-children", "030113", {"STV": "2"}, "partial"),
+    ("violence-against-children", "0201", {"STV": "2", "AV": "3"}, None),
+    ("violence-against-children", "0808", None, None),
+    ("violence-against-children", "0401", {"STV": "1"}, None),
+    ("cybercrime", "0903", None, "exact"),
+    ("cybercrime", "0502", {"Cy": "1"}, "exact"),
+    ("cybercrime", "030223", None, "partial"),
+    ("cybercrime", "0502", None, None),
+    ("cybercrime", "0401", {"Cy": "2"}, None),
+]
+
+
+@pytest.mark.parametrize("theme_id,code,tags,expected", THIRD_EDITION, ids=lambda v: v if isinstance(v, str) else "")
+def test_third_edition_members(classification, theme_id, code, tags, expected):
+    assert code in {r["code"] for r in read_csv("structure-en")}, "a code of the ICCS"
+    for tag, value in (tags or {}).items():
+        assert value in {c["code"] for c in classification.tag(tag)["codes"]}, "a code of the tag"
+    assert classification.theme(theme_id).contains(code, tags=tags) == expected
+
+
+def test_every_third_edition_theme_has_a_member_a_non_member_and_a_partial():
+    for theme_id in {t for t, *_ in THIRD_EDITION}:
+        found = {e for t, _, _, e in THIRD_EDITION if t == theme_id}
+        assert None in found, theme_id
+        if rows(theme_id, "category") or rows(theme_id, "tag"):
+            assert "exact" in found, theme_id
+        if rows(theme_id, "partial"):
+            assert "partial" in found, theme_id
+
+
+# Each instrument a changed theme follows is named in its definition with the article it follows.
+ARTICLES = {
+    "terrorism": [r"Hague Convention 1970, Art\. 1", r"SUA Convention 1988, Art\. 3\(1\)\(a\)",
+                  r"Taking of Hostages 1979, Art\. 1", r"Physical Protection of Nuclear Material, Art\. 7\(1\)",
+                  r"Nuclear Terrorism 2005, Art\. 2\(1\)", r"Terrorist Bombings 1997, Art\. 2\(1\)",
+                  r"Financing of Terrorism \(footnote 133, p\. 89, citing its Art\. 2\(1\)\)"],
+    "smuggling-migrants": [r"Art\. 6\(1\)\(a\)", r"Art\. 6\(1\)\(b\)", r"Art\. 6\(1\)\(c\)"],
+    "trafficking-firearms": [r"Art\. 5\(1\)\(a\), \(b\)", r"Art\. 5\(1\)\(c\)"],
+    "corruption": [r"UNCAC Arts\. 15, 16, 21", r"UNCAC Art\. 25", r"UNCAC Art\. 23"],
+    "money-laundering": [r"Article 6 of the United Nations Convention against Transnational Organized Crime",
+                         r"Corruption \(Art\. 23", r"Psychotropic Substances \(Art\. 3\(1\)\(b\)\)"],
+    "obstruction-of-justice": [r"Organized Crime \(Art\. 23\)", r"Corruption \(Art\. 25\)"],
+    "drug-offences": [r"Single Convention Art\. 36", r"1971 Convention Art\. 22", r"1988 Convention Art\. 3\(1\)"],
+    "violence-against-women": [r"Article 39 of the Istanbul Convention", r"\(Art\. 3\(a\)\)"],
+    "violence-against-children": [r"\(Art\. 1\)", r"\(Art\. 19\)", r"Rome Statute Art\. 8\(2\)\(b\)\(xxvi\)",
+                                  r"TIP Protocol Art\. 3\(c\), \(d\)", r"Art\. 3\(1\)\(a\)\(ii\)"],
+}
+
+
+@pytest.mark.parametrize("theme_id", sorted(ARTICLES))
+def test_changed_themes_cite_their_articles(classification, theme_id):
+    definition = classification.theme(theme_id).definition("en")
+    for pattern in ARTICLES[theme_id]:
+        assert re.search(pattern, definition), (theme_id, pattern)
+    cited = {i["id"] for i in INSTRUMENTS}
+    row = next(t for t in THEMES if t["id"] == theme_id)
+    assert set(row["instruments"].split(";")) <= cited
+
+
+def test_terrorism_follows_the_universal_instruments_of_footnote_133(classification):
+    """Footnote 133's 'universal legal instruments against terrorism': each one the theme follows
+    is an instrument of its own, and each partial member it adds names one in its note."""
+    footnote = next(r["text"] for r in read_csv("footnotes-en") if r["number"] == "133")
+    assert "universal legal instruments against terrorism" in footnote
+    instruments = next(t for t in THEMES if t["id"] == "terrorism")["instruments"].split(";")
+    assert {"hague-1970", "sua-convention", "hostages-convention", "cppnm", "nuclear-terrorism-convention",
+            "terrorist-bombings-convention"} <= set(instruments)
+    named = {"020223": "Hague Convention", "020222": "Taking of Hostages", "090123": "Physical Protection",
+             "090113": "Nuclear Terrorism Convention", "0504": "Terrorist Bombings", "090112": "Terrorist Bombings"}
+    for code, name in named.items():
+        note = next(m["note"] for m in MEMBERS if m["theme"] == "terrorism" and m["code"] == code)
+        assert name in note, code
+        if code not in ("020223", "020222"):
+            assert note.startswith("Judgement:") or "Judgement:" in note, "where the elements must hold, a judgement"
+    assert classification["090113"].footnotes("en"), "footnote 124 on 090113"
+
+
+def test_spanish_labels_are_printed_in_the_spanish_edition():
+    printed = _flat((REFERENCE / "ICCS-v1.0-es.layout.txt").read_text(encoding="utf-8")).casefold()
+    for t in THEMES:
+        if t["label_es"]:
+            assert t["label_es"].casefold() in printed, t["id"]
+    assert not next(t for t in THEMES if t["id"] == "violence-against-children")["label_es"]
+    assert not next(t for t in THEMES if t["id"] == "drug-offences")["label_es"]
+
+
+def test_new_themes_hold_their_sub_themes(classification):
+    assert "trafficking-drugs" in {t.id for t in classification.theme("drug-offences").subthemes}
+    assert {p.id for p in classification.theme("trafficking-drugs").parents} == {"trafficking", "drug-offences"}
+    women = classification.theme("violence-against-women")
+    assert [t.id for t in women.subthemes] == ["gender-related-killings"]
+    # the sub-theme's rules say nothing "0101 and below: SV = 2" does not: not listed again
+    assert [(r["scope"], r["theme"]) for r in women.rules()] == [
+        (s, "violence-against-women") for s in ("0101", "0102", "02", "03")]
+
+
+def printed_in(classification, code, phrase):
+    """Is ``phrase`` verbatim an index term of ``code`` or of a category below it, or one item of
+    their inclusions: a whole item between the "; " that separate them, or a run of its parts
+    between the ", " some of them use ("Illegal hunting, illegal fishing, poaching")? Only the
+    first letter may differ in case (an item starts a list, a term is capitalised)."""
+    def same(a, b):
+        return a[:1].casefold() == b[:1].casefold() and a[1:] == b[1:]
+
+    for category in classification.tree(code):
+        if any(same(phrase, term) for term in category.index_terms("en")):
+            return True
+        for item in category.inclusions("en").split(";"):
+            parts = [p.strip().rstrip(".") for p in item.split(",")]
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    if same(phrase, ", ".join(parts[i:j])):
+                        return True
+    return False
+
+
 def test_partial_members_say_why(classification):
-    index = {r["term"] for r in read_csv("index-en")}
-    table1 = {r["code"]: r for r in read_csv("table1-en")}
     for m in (m for m in MEMBERS if m["kind"] == "partial"):
         part = next(p for p in classification.theme(m["theme"]).partial_members()
                     if p["code"] == m["code"] and p["theme"] == m["theme"])
         assert part["basis"] and part["note"]
         for phrase in part["basis"]:
-            printed = phrase in index or phrase.casefold() in table1[m["code"]]["inclusions"].casefold()
-            assert printed, f"{m['theme']} {m['code']}: {phrase!r} is neither an index term nor an inclusion"
+            assert printed_in(classification, m["code"], phrase), \
+                f"{m['theme']} {m['code']}: {phrase!r} is neither an index term nor an inclusion of {m['code']}"
     for m in MEMBERS:
         assert (m["kind"] == "leaves-out") == (not m["note"]), f"{m['theme']} {m['code']}: a note, or none"
+
+
+@pytest.mark.parametrize("code,phrase,printed", [
+    ("07019", "false representation of identity", False),   # a cut of an inclusion (the audit's 07019)
+    ("07019", "false representation of identity or professional status", True),
+    ("07019", "Using forged/counterfeit identity documents", True),   # an index term of 07019
+    ("07019", "Hostage taking", False),                      # an index term, of another category
+    ("10042", "illegal fishing", True),                      # a part of "Illegal hunting, illegal fishing, poaching"
+    ("0901", "Trafficking of firearms", True),               # the index term of 090121, below 0901
+    ("090121", "Arms trafficking", False),                   # an inclusion of 0901, above it
+])
+def test_a_basis_is_printed_for_that_category(classification, code, phrase, printed):
+    assert printed_in(classification, code, phrase) is printed
 
 
 def _flat(text):
@@ -263,6 +483,8 @@ def test_basel_covers_transboundary_movement_only():
     ("organized crime", "organized-crime"), ("Organized-Crime", "organized-crime"),
     ("trafficking", "trafficking"), ("trata", "trafficking-persons"), ("kidnapping", "kidnapping"),
     ("cyber enabled", "cyber-enabled-crime"), ("explotacion sexual", "sexual-exploitation"),
+    ("women", "violence-against-women"), ("children", "violence-against-children"), ("drug", "drug-offences"),
+    ("obstruction", "obstruction-of-justice"), ("firearms", "trafficking-firearms"),
 ])
 def test_theme_names_resolve_by_words(classification, name, theme_id):
     result = CliRunner().invoke(cli, ["theme", *name.split(), "--format", "json"])
