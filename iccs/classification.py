@@ -124,6 +124,13 @@ class Category:
             queue.extend(source.applies_exclusions_of)
         return out
 
+    def errata(self, lang="en"):
+        """The errata about this category's texts and links in edition ``lang`` that change or
+        record a fault (correct, drop, note; not the citations checked and kept)."""
+        lang = check_lang(lang)
+        return [e for e in self._c.errata() if e["category"] == self.code and e["action"] != "keep"
+                and e["table"].endswith(f"-{lang}")]
+
     def to_dict(self, lang="en"):
         def brief(c):
             return {"code": c.code, "label": c.label(lang)} if isinstance(c, Category) else {"code": c}
@@ -144,6 +151,8 @@ class Category:
             "inherited_exclusions": [dict(brief(c), text=text) for c, text in self.inherited_exclusions(lang)],
             "index_terms": self.index_terms(lang),
             "footnotes": [{"number": n, "term": t, "text": x} for n, t, x in self.footnotes(lang)],
+            "errata": [{k: e[k] for k in ("id", "action", "table", "field", "printed", "corrected")}
+                       for e in self.errata(lang)],
         }
 
 

@@ -175,13 +175,15 @@ WORDS = {
            "Exclusions": "Exclusions", "Also excluded (from {code})": "Also excluded (from {code})",
            "Refers to": "Refers to", "Exclusions cite": "Exclusions cite",
            "Subcategories": "Subcategories", "Index terms": "Index terms", "Footnote": "Footnote",
-           "(no such category)": "(no such category)"},
+           "(no such category)": "(no such category)", "Erratum": "Erratum", "prints": "prints", "(nothing)": "(nothing)",
+           "the graph uses": "the graph uses", "the graph keeps it": "the graph keeps it"},
     "es": {"section": "sección", "division": "división", "group": "grupo", "class": "clase",
            "Path": "Ruta", "Definition": "Definición", "Inclusions": "Inclusiones",
            "Exclusions": "Exclusiones", "Also excluded (from {code})": "También excluido (de {code})",
            "Refers to": "Remite a", "Exclusions cite": "Las exclusiones citan",
            "Subcategories": "Subcategorías", "Index terms": "Términos del índice", "Footnote": "Nota",
-           "(no such category)": "(no existe)"},
+           "(no such category)": "(no existe)", "Erratum": "Fe de erratas", "prints": "imprime", "(nothing)": "(nada)",
+           "the graph uses": "el grafo usa", "the graph keeps it": "el grafo lo conserva"},
 }
 
 
@@ -207,6 +209,12 @@ def show_text(d):
     for note in d["footnotes"]:
         term = f"{note['term']}: " if note["term"] else ""
         lines.append(wrap(f"{w['Footnote']} {note['number']}", term + note["text"]))
+    for e in d.get("errata", []):  # where the graph reads the print otherwise (iccs errata: why)
+        printed = e["printed"] if len(e["printed"]) <= 60 else e["printed"][:57] + "..."
+        corrected = e["corrected"] if len(e["corrected"]) <= 60 else e["corrected"][:57] + "..."
+        then = (f"{w['the graph uses']} {corrected or w['(nothing)']}" if e["action"] != "note"
+                else w["the graph keeps it"])
+        lines.append(wrap(f"{w['Erratum']} {e['id']}", f"{e['field']} {w['prints']} {printed!r}; {then}"))
     return "\n".join(lines)
 
 
@@ -216,13 +224,13 @@ THEME_WORDS = {
            "rules": "Tag rules (the offence carries, for each tag, one of the codes):",
            "and below": "and below", "any category": "any category", "and": "and", "or": "or",
            "partial": "Partial members (only these offences of the category):",
-           "left out": "Left out (none of their offences):"},
+           "left out": "Left out (none of their offences):", "why": "why"},
     "es": {"Definition": "Definición", "Instrument": "Instrumento", "Part of": "Forma parte de",
            "Sub-themes": "Subtemas", "Categories (whole):": "Categorías (enteras):",
            "rules": "Reglas de etiquetas (el delito lleva, para cada etiqueta, uno de los códigos):",
            "and below": "y debajo", "any category": "cualquier categoría", "and": "y", "or": "o",
            "partial": "Miembros parciales (solo estos delitos de la categoría):",
-           "left out": "Excluidas (ninguno de sus delitos):"},
+           "left out": "Excluidas (ninguno de sus delitos):", "why": "por qué"},
 }
 
 
@@ -256,6 +264,8 @@ def theme_text(d):
         lines.append(w["partial"])
         for p in d["partial"]:
             lines.append(wrap(f"  {p['code']} {p['label']}", "; ".join(p["basis"]), indent=4))
+            if p.get("note"):  # what of the basis belongs, and why (a hijacking of a car does not)
+                lines.append(wrap(f"    {w['why']}", p["note"], indent=6))
     if d["left_out"]:
         lines.append(w["left out"])
         lines += [wrap(f"  {x['code']}", x["label"], indent=4).replace(": ", " ", 1) for x in d["left_out"]]

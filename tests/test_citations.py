@@ -141,3 +141,13 @@ def test_no_note_starts_with_a_heading(classification, lang):
     bad = [(c.code, field) for c in classification for field in ("definition", "inclusions", "exclusions")
            if heading.search(getattr(c, field)(lang))]
     assert not bad
+
+
+def test_show_names_the_errata_of_a_category(classification):
+    from iccs.render import show_text
+
+    e = next(e for e in ERRATA if (e["source"], e["key"], e["printed"]) == ("table1-en", "020219", "02012"))
+    text = " ".join(show_text(classification["020219"].to_dict("en")).split())
+    assert f"Erratum {e['id']}: exclusions prints '02012'; the graph uses 02021" in text
+    kept = next(e for e in ERRATA if e["action"] == "keep" and e["source"] == "table1-en")
+    assert f"Erratum {kept['id']}" not in show_text(classification[kept["key"]].to_dict("en"))

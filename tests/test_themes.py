@@ -517,6 +517,17 @@ def test_theme_text_shows_rules_and_left_out(classification):
     assert "Definición: Intentional homicides" in text, "no Spanish definition: the English one"
 
 
+def test_theme_text_says_why_of_each_partial_member(classification):
+    """The basis alone can read wider than the theme ("Hijacking of an aircraft, car, bus, ship"):
+    the text shows each partial member's note beside it."""
+    from iccs.render import theme_text
+
+    d = classification.theme("terrorism").to_dict()
+    text = " ".join(theme_text(d).split())
+    hijacking = next(p for p in d["partial"] if p["code"] == "020223")
+    assert hijacking["note"] and f"why: {' '.join(hijacking['note'].split())}" in text
+
+
 # ---------------------------------------------------------------- shapes, over a small graph
 
 
