@@ -23,7 +23,7 @@ import sys
 
 from .resources import ontology_files
 
-FORMAT = 9  # the layout of the cache file
+FORMAT = 10  # the layout of the cache file
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the code that makes what is cached: a change to any of it rebuilds the cache
 _CODE = [os.path.join(_HERE, name) for name in ("cache.py", "compile.py", "graph.py", "namespaces.py", "search.py",
@@ -68,22 +68,26 @@ def _checksum(blob):
     return hashlib.blake2b(blob, digest_size=20).hexdigest()
 
 
-def read(path, expected):
-    """The compiled data in ``path`` if it is whole and was built from what ``expected`` stamps;
-    else None."""
+def read(path, expected, key="graph"):
+    """The data in the cache file ``path`` if it is whole, was built from what ``expected``
+    stamps, and is what ``key`` names (its kind and language: "graph", "mapping corpus es"),
+    said inside the checksummed part, so that two whole files swapped are not served; else None."""
     try:
         with open(path, "rb") as f:
             outer = marshal.load(f)
         if outer["stamp"] != expected or _checksum(outer["data"]) != outer["checksum"]:
             return None
-        return marshal.loads(outer["data"])
+        inner = marshal.loads(outer["data"])
+        if inner["key"] != key:
+            return None
+        return inner["data"]
     except Exception:  # a damaged file can fail in any way marshal can: treat all as absent
         return None
 
 
-def dump(data, expected):
-    """The bytes of a cache file for compiled ``data`` (already packed)."""
-    blob = marshal.dumps(data)
+def dump(data, expected, key="graph"):
+    """The bytes of a cache file for ``data`` (marshal-able), named ``key`` (see ``read``)."""
+    blob = marshal.dumps({"key": key, "data": data})
     return marshal.dumps({"stamp": expected, "checksum": _checksum(blob), "data": blob})
 
 

@@ -88,3 +88,23 @@ def test_unwritable_cache_still_works(tmp_path, monkeypatch, classification):
     blocked.write_text("not a folder")
     monkeypatch.setenv("ICCS_CACHE_DIR", str(blocked / "sub"))
     assert len(cache.load_compiled()["categories"]) == len(classification)
+
+
+def test_two_whole_caches_swapped_are_rebuilt(tmp_path, monkeypatch, classification):
+    """Each cache file names what it holds (its kind and language) inside its checksummed part:
+    the English and Spanish mapping indexes swapped, each whole and fresh, are not served."""
+    from iccs.mapping import corpus
+
+    monkeypatch.setenv("ICCS_CACHE_DIR", str(tmp_path))
+    for lang in ("en", "es"):
+        corpus.load(classification, lang)
+    en, es = corpus.cache_path("en"), corpus.cache_path("es")
+    os.replace(en, str(tmp_path / "swap"))
+    os.replace(es, en)
+    os.replace(str(tmp_path / "swap"), es)
+    assert corpus.load(classification, "en").lang == "en"
+    assert corpus.load(classification, "es").lang == "es"
+    for lang, path in (("en", en), ("es", es)):  # both written anew, each in its own place
+        assert cache.read(path, corpus._stamp(), key=f"mapping corpus {lang}")["lang"] == lang
+    # nor is a file read as another kind of cache
+    assert cache.read(en, corpus._stamp(), key="graph") is None

@@ -248,7 +248,7 @@ def _fresh_encoder(tmp_path, monkeypatch):
     return encoder.encoder()
 
 
-@pytest.mark.parametrize("damage", ["pickle cut", "table cut", "table zeroed"])
+@pytest.mark.parametrize("damage", ["pickle cut", "table cut", "table zeroed", "one byte"])
 def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch, damage):
     import os
 
@@ -259,6 +259,16 @@ def test_a_damaged_copy_of_the_encoder_is_rebuilt(tmp_path, monkeypatch, damage)
     if damage == "table zeroed":  # its length, header and time of writing whole, its rows not
         times = copy.stat().st_atime_ns, copy.stat().st_mtime_ns
         copy.write_bytes(data[:128] + bytes(len(data) - 128))
+        os.utime(copy, ns=times)
+    elif damage == "one byte":  # of a row that no sample of rows would read (not a 61st row)
+        import numpy as np
+
+        times = copy.stat().st_atime_ns, copy.stat().st_mtime_ns
+        table = np.load(copy, mmap_mode="r")
+        row = next(r for r in range(table.shape[0] - 2, 0, -1) if r % 61 and r % 2)
+        at = len(data) - (table.shape[0] - row) * table.strides[0] + 5
+        del table
+        copy.write_bytes(data[:at] + bytes([data[at] ^ 0x40]) + data[at + 1:])
         os.utime(copy, ns=times)
     else:  # cut short, as by a full disk
         copy.write_bytes(data[:len(data) // 2])

@@ -114,7 +114,7 @@ def load(classification, lang):
     cached (written atomically; a cache folder that cannot be written is no error)."""
     current = _stamp()
     path = cache_path(lang)
-    data = cache.read(path, current)
+    data = cache.read(path, current, key=f"mapping corpus {lang}")
     if data is not None:
         try:
             return Corpus.from_data(data)
@@ -125,7 +125,7 @@ def load(classification, lang):
         from ..files import write_atomic
 
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, cache.dump(corpus.to_data(), current))
+        write_atomic(path, cache.dump(corpus.to_data(), current, key=f"mapping corpus {lang}"))
     except Exception:  # an unwritable or full cache folder: keep the index in memory this time
         pass
     return corpus
