@@ -15,9 +15,13 @@ def text(status, message):
 
 
 class App:
-    def __init__(self, engine, max_rows=10000):
+    """``allow_service`` False (the default): a client's query with a SERVICE clause is refused
+    (400), so that the server never sends requests to addresses its clients choose."""
+
+    def __init__(self, engine, max_rows=10000, allow_service=False):
         self.engine = engine
         self.max_rows = max_rows
+        self.allow_service = allow_service
         self._classification = None
 
     def warm(self):
@@ -25,6 +29,10 @@ class App:
         from . import pages  # noqa: F401
 
         self.classification  # noqa: B018 (a property that loads the classification once)
+        if not self.allow_service:
+            from . import federation
+
+            federation.warm()
         for fmt in ("json", "xml", "csv", "tsv"):
             self.engine.query("ASK {}").serialize(fmt)
         for fmt in ("ttl", "nt", "jsonld", "rdfxml"):
@@ -55,7 +63,8 @@ class App:
 
                 named = named_query(request["name"])
                 query_text, params = named.text, named.check(params)
-            result = self.engine.query(query_text, params=params, limit=self.max_rows)
+            result = self.engine.query(query_text, params=params, limit=self.max_rows,
+                                       service=self.allow_service)
         except QuerySyntaxError as e:
             return text(400, str(e))
         except ICCSError as e:

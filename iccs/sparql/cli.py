@@ -4,6 +4,7 @@ import sys
 import click
 
 from ..errors import InputError
+from .limits import DEFAULT_TIMEOUT
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 
@@ -44,7 +45,10 @@ def _progress(label):
               help="table (default for SELECT/ASK), csv, tsv, json, xml (the SPARQL results "
                    "formats); ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
-def query(text, file, name, list_, params, data, endpoint, user, password, limit, fmt, output):
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop a query that runs longer (exit code 2); 0: no limit.")
+def query(text, file, name, list_, params, data, endpoint, user, password, limit, fmt, output,
+          timeout):
     """Run a SPARQL query over the ICCS graph (and --data files), or over --endpoint.
 
     The prefixes rdf, rdfs, xsd, owl, skos, xkos, dcterms, prov, dcat, iccs, qb and sh are
@@ -54,7 +58,8 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
         iccs query 'SELECT ?c ?l { ?c skos:notation "0101" ; skos:prefLabel ?l }'
         iccs query --name cites --param code=0101 --format csv
 
-    Exit code 0 with an answer (even an empty one), 2 for a malformed query or unreadable input.
+    Exit code 0 with an answer (even an empty one), 2 for a malformed query, unreadable input
+    or a query that runs past --timeout; 130 on Ctrl-C, 143 on SIGTERM.
     """
     from .. import render
     from . import named_queries
@@ -80,9 +85,24 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
 
     refuse_overwrite({"-o": output}, (file, *data))
     auth = (user, password) if user else None
-    result = run_query(text, params=list(params), data=list(data), endpoint=endpoint, name=name,
-                       limit=limit, auth=auth, progress=_progress("loading") if data else None)
-    out = result.serialize(fmt)
+    engine = None
+    if endpoint is not None:
+        from .remote import check_endpoint
+
+        check_endpoint(endpoint)
+    elif data:  # loaded before the clock starts: the limit is the query's
+        from .engine import Engine
+
+        engine = Engine(data=list(data), progress=_progress("loading"))
+    from .limits import run_bounded
+
+    def answer():  # in a thread of its own: Oxigraph holds control until the query is done
+        result = run_query(text, params=list(params), data=list(data) if engine is None else None,
+                           endpoint=endpoint, name=name, limit=limit, auth=auth, engine=engine,
+                           timeout=timeout + 1 if timeout and endpoint is not None else None)
+        return result.serialize(fmt)
+
+    out = run_bounded(answer, timeout, "; raise it with --timeout SECONDS (0: no limit)")
     if output:
         from ..files import write_atomic
 
@@ -97,24 +117,28 @@ def query(text, file, name, list_, params, data, endpoint, user, password, limit
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--data", multiple=True, type=click.Path(), help="Add an RDF file. Repeatable.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds a query may run before it is cut (HTTP 503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Result cap: rows or triples per answer.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Query processes [default: the number of CPUs].")
-def serve(host, port, data, timeout, max_rows, workers):
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses (federation): the server then sends requests to any "
+                   "endpoint a query names. Off by default: such a query is refused (HTTP 400).")
+def serve(host, port, data, timeout, max_rows, workers, allow_service):
     """Serve the SPARQL 1.1 Protocol at /sparql and the ICCS IRIs (/1.0/category/0101) over HTTP.
 
-    Read-only: an update is refused. Results by Accept: JSON, XML, CSV, TSV; graphs as Turtle,
-    N-Triples or JSON-LD; the IRIs as HTML for a browser, Turtle or JSON-LD for a client.
+    Read-only: an update is refused, and so is federation (SERVICE) unless --allow-service.
+    Results by Accept: JSON, XML, CSV, TSV; graphs as Turtle, N-Triples or JSON-LD; the IRIs as
+    HTML for a browser, Turtle or JSON-LD for a client.
     """
     from .engine import Engine
     from .server import make_server
 
     engine = Engine(data=list(data), progress=_progress("loading"))
     server = make_server(host, port, timeout=timeout, max_rows=max_rows, workers=workers,
-                         engine=engine)
+                         engine=engine, allow_service=allow_service)
     click.echo(f"serving the ICCS at {server.url} (SPARQL at {server.url}sparql); Ctrl-C stops",
                err=True)
     try:

@@ -38,15 +38,22 @@ class Engine:
     def __len__(self):
         return len(self.store)
 
-    def query(self, text, params=None, limit=None, deadline=None):
+    def query(self, text, params=None, limit=None, deadline=None, service=True):
         """Run ``text`` with ``params`` (``{name: value}`` or ``["name=value", …]``) bound as RDF
-        terms; at most ``limit`` rows. A malformed query raises QuerySyntaxError."""
+        terms; at most ``limit`` rows. A malformed query raises QuerySyntaxError. ``service``
+        False: a query with a SERVICE clause raises ``federation.ServiceRefused`` instead of
+        sending requests to the endpoints it names (as ``iccs serve`` does)."""
         from .terms import parse_params
         from .values import bind_values
 
         bound = check_params(text, parse_params(params))
+        full = bind_values(text, bound)
+        if not service:
+            from .federation import refuse_service
+
+            refuse_service(full)
         try:
-            answer = self.store.query(bind_values(text, bound), prefixes=used_prefixes(text))
+            answer = self.store.query(full, prefixes=used_prefixes(text))
         except SyntaxError as e:
             raise QuerySyntaxError(" ".join(str(e).split())) from None
         except OSError as e:
@@ -91,7 +98,7 @@ def default_engine():
 
 
 def query(text=None, params=None, data=None, endpoint=None, name=None, limit=None, timeout=None,
-          auth=None, progress=None):
+          auth=None, progress=None, engine=None):
     """Run a SPARQL query and return a Result (iterate it for rows as dicts).
 
     ``text`` is the query, or ``name`` a named query (``iccs query --list``); ``params`` are bound
@@ -99,7 +106,8 @@ def query(text=None, params=None, data=None, endpoint=None, name=None, limit=Non
     the graph; ``endpoint`` sends the query to a remote SPARQL endpoint instead (with the same
     prefixes and parameters); ``limit`` caps the rows; ``timeout`` (seconds) bounds the time
     spent reading rows (a remote query: the whole request); ``progress(done, total)`` is called
-    as the graph and data files load.
+    as the graph and data files load; ``engine`` is an Engine to query instead of the shipped
+    graph's (built beforehand, say with data files).
     """
     if (text is None) == (name is None):
         raise InputError("give a query text or the name of a named query, not both or neither")
@@ -109,13 +117,16 @@ def query(text=None, params=None, data=None, endpoint=None, name=None, limit=Non
         nq = named_query(name)
         text = nq.text
         params = nq.check(params)
-    if endpoint:
-        if data:
+    if endpoint is not None:
+        if data or engine is not None:
             raise InputError("--data goes with the local engine; push the data to the endpoint "
                              "first (iccs push)")
         from .remote import remote_query
 
         return remote_query(endpoint, text, params=params, limit=limit, timeout=timeout, auth=auth)
-    engine = Engine(data=data, progress=progress) if data else default_engine()
+    if engine is not None and data:
+        raise InputError("give data files or an engine, not both")
+    if engine is None:  # (not `engine or`: an Engine of no triples is falsy)
+        engine = Engine(data=data, progress=progress) if data else default_engine()
     deadline = time.monotonic() + timeout if timeout else None
     return engine.query(text, params=params, limit=limit, deadline=deadline)

@@ -1,6 +1,14 @@
 """HTML pages of the server: the landing page (sections and a query form), a category (label,
 path, definition, notes and the categories its notes cite, in English and Spanish) and any other
-resource of the graph (its statements). Links are relative, so a page works wherever it is served."""
+resource of the graph (its statements). Links are relative, so a page works wherever it is served.
+
+Only an http(s) IRI becomes a link: any other (``javascript:…``, ``data:…``, which a query can
+make with ``IRI("…")``) is shown as text. The pages have no script and one inline style sheet,
+allowed by its hash in ``CSP``, the Content-Security-Policy the server sends with every page.
+"""
+import base64
+import hashlib
+import re
 from html import escape
 
 from .. import namespaces as ns
@@ -10,6 +18,12 @@ a{color:#0b5394}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.5em}
 .code{font-family:ui-monospace,monospace;color:#555}.cols{display:grid;grid-template-columns:1fr 1fr;gap:2em}
 textarea{width:100%;font-family:ui-monospace,monospace}table{border-collapse:collapse}
 td{border-top:1px solid #ddd;padding:.2em .6em;vertical-align:top}footer{margin-top:3em;color:#666;font-size:.85em}"""
+
+# Nothing but the page itself: no script at all, the one style sheet by its hash, forms posted
+# only to this server, no <base>, no framing by other sites.
+CSP = ("default-src 'none'; style-src 'sha256-"
+       + base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")
+       + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 SOURCE = ("Text reproduced from UNODC, International Classification of Crime for Statistical "
           "Purposes, Version 1.0 (2015), with acknowledgement of the source.")
@@ -26,6 +40,21 @@ def _page(title, body, alternates=()):
 
 def _path(iri):
     return iri[len(ns.BASE) - 1:] if iri.startswith(ns.BASE) else iri
+
+
+_WEB = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+def linkable(iri):
+    """Whether a page may make ``iri`` a link: http(s) only, never javascript:, data:, …"""
+    return _WEB.fullmatch(iri) is not None
+
+
+def _iri(iri, text):
+    """``text`` (not yet escaped) linking to ``iri`` when it is http(s), else as plain text."""
+    if linkable(iri):
+        return f'<a href="{escape(_path(iri))}">{escape(text)}</a>'
+    return f'<span class="iri">{escape(text)}</span>'
 
 
 def _link(category, lang="en"):
@@ -106,7 +135,7 @@ def resource(iri, result):
     for t in sorted(result.triples, key=lambda t: (t.predicate.value, str(t.object))):
         obj = t.object
         if isinstance(obj, ox.NamedNode):
-            value = f'<a href="{escape(_path(obj.value))}">{escape(obj.value)}</a>'
+            value = _iri(obj.value, obj.value)
         elif isinstance(obj, ox.Literal):
             value = escape(obj.value) + (f' <span class="code">@{obj.language}</span>' if obj.language else "")
         else:
@@ -137,7 +166,7 @@ def results(query, result):
             if term is None:
                 return ""
             if isinstance(term, ox.NamedNode):
-                return f'<a href="{escape(_path(term.value))}">{escape(_short(term.value))}</a>'
+                return _iri(term.value, _short(term.value))
             if isinstance(term, ox.Literal) and term.language:
                 return f'{escape(term.value)} <span class="code">@{escape(term.language)}</span>'
             return escape(term.value)

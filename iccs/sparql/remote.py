@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 
 from .. import namespaces as ns
-from ..errors import ICCSError, InputError
+from ..errors import ICCSError, InputError, shown
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -20,8 +20,38 @@ class RemoteError(ICCSError):
     """The endpoint refused or failed a request (its status and message are in the text)."""
 
 
+def check_endpoint(url):
+    """``url`` when it is an http:// or https:// URL with a host (and a port, if any, in range);
+    else InputError. urllib would also read file:, ftp: and data: URLs, and a push "succeed"
+    into a local file."""
+    bad = f"an endpoint must be an http:// or https:// URL with a host, not {shown(url, 60)}"
+    if not isinstance(url, str) or not url or any(ch.isspace() or ord(ch) < 32 or ch == "\x7f"
+                                                  for ch in url):
+        raise InputError(bad)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when not a number or out of 0-65535
+    except ValueError:
+        raise InputError(bad) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == 0:
+        raise InputError(bad)
+    return url
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Redirects to http(s) only (urllib's own also follows one to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        try:
+            check_endpoint(urllib.parse.urljoin(req.full_url, newurl))
+        except InputError:
+            raise urllib.error.HTTPError(newurl, code, f"redirect to {shown(newurl, 60)} refused "
+                                         "(not http or https)", headers, fp) from None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _opener(url, auth):
-    handlers = []
+    handlers = [_Redirects()]
     if auth:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, auth[0], auth[1] or "")
@@ -38,7 +68,7 @@ def _authorization(request, auth, timeout):
 
     probe = urllib.request.Request(request.full_url, method="HEAD")
     try:
-        with urllib.request.urlopen(probe, timeout=timeout):
+        with _opener(request.full_url, None).open(probe, timeout=timeout):
             return None  # no challenge: no authentication needed
     except urllib.error.HTTPError as e:
         challenge = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
@@ -88,6 +118,7 @@ def remote_query(endpoint, text, params=None, limit=None, timeout=None, auth=Non
     from .terms import parse_params
     from .values import bind_values, query_form
 
+    check_endpoint(endpoint)
     bound = check_params(text, parse_params(params))
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     full = prologue + bind_values(text, bound)
@@ -123,6 +154,7 @@ def push(endpoint, graph=None, data=(), with_iccs=True, protocol="gsp", auth=Non
 
     from .engine import Engine
 
+    check_endpoint(endpoint)
     graph = graph or ns.SCHEME
     if not with_iccs and not data:
         raise InputError("nothing to push: give --data files, or leave the ICCS graph in")

@@ -7,7 +7,10 @@ in-process on the shared Oxigraph store, which releases the GIL while it evaluat
 
 A query past the time limit: the worker's watchdog answers 503 at once, stops accepting, lets
 its other requests finish, and exits, which ends the runaway query; the server forks a fresh
-worker in its place. Read-only: updates are refused (403). CORS allows any origin.
+worker in its place (``limits`` says why, and how ``iccs query`` does the same). Read-only:
+updates are refused (403); so is federation, a query with a SERVICE clause (400, ``federation``),
+unless ``allow_service``. CORS allows any origin. Every answer says ``X-Content-Type-Options:
+nosniff``; every HTML page carries the pages' Content-Security-Policy (``pages.CSP``).
 """
 import json
 import os
@@ -18,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .app import App
+from .limits import DEFAULT_TIMEOUT, timeout_message
+from .pages import CSP
 
 MAX_BODY = 1 << 20  # a query of more than 1 MiB is refused (413)
 CORS = {"Access-Control-Allow-Origin": "*",
@@ -25,6 +30,9 @@ CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Allow-Headers": "Content-Type, Accept",
         "Access-Control-Expose-Headers": "ICCS-Result-Cap"}
 _CORS_LINES = "".join(f"{k}: {v}\r\n" for k, v in CORS.items())
+# Every answer: no guessing of types by a browser. An HTML page: the pages' strict policy too.
+_NOSNIFF = "X-Content-Type-Options: nosniff\r\n"
+_HTML_LINES = f"Content-Security-Policy: {CSP}\r\n"
 
 
 class Server:
@@ -79,13 +87,15 @@ class Server:
         self.socket.close()
 
 
-def make_server(host="127.0.0.1", port=8000, data=(), timeout=10.0, max_rows=10000, workers=None,
-                engine=None):
+def make_server(host="127.0.0.1", port=8000, data=(), timeout=DEFAULT_TIMEOUT, max_rows=10000,
+                workers=None, engine=None, allow_service=False):
     """A Server bound to ``host:port`` (port 0: a free one) over the ICCS graph and ``data``.
-    Call ``serve_forever()`` (in a thread if you like), then ``shutdown()`` and ``close()``."""
+    Call ``serve_forever()`` (in a thread if you like), then ``shutdown()`` and ``close()``.
+    ``allow_service``: run the SERVICE clauses of queries (federation), which sends requests
+    to any endpoint a client names; refused (400) by default."""
     from .engine import Engine
 
-    app = App(engine or Engine(data=data), max_rows=max_rows)
+    app = App(engine or Engine(data=data), max_rows=max_rows, allow_service=allow_service)
     app.warm()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=256)
@@ -184,12 +194,19 @@ class Handler(BaseHTTPRequestHandler):
             head = (f"{self.protocol_version} {status} {self.responses.get(status, ('',))[0]}\r\n"
                     f"Server: iccs\r\nDate: {self.date_time_string()}\r\n"
                     f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-                    f"{_CORS_LINES}{extra}"
+                    f"{_CORS_LINES}{_NOSNIFF}"
+                    f"{_HTML_LINES if content_type.startswith('text/html') else ''}{extra}"
                     f"{'Connection: close' + chr(13) + chr(10) if self.close_connection else ''}\r\n")
             try:
                 self.wfile.write(head.encode("latin-1") + (body if self.command != "HEAD" else b""))
             except OSError:
                 self.close_connection = True
+
+    def send_error(self, code, message=None, explain=None):
+        """http.server's own errors (a bad request line, an unknown method, a line too long) as
+        the others: plain text with this server's headers, not its HTML page."""
+        self.close_connection = True
+        self.error(code, message or self.responses.get(code, ("error",))[0])
 
     def error(self, status, message, headers=None):
         self.send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
@@ -199,7 +216,7 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.active.discard(self)
         self.close_connection = True
-        self.error(503, f"the query ran past the time limit of {self.server.query_timeout:g} s and was cut")
+        self.error(503, timeout_message(self.server.query_timeout, " (the endpoint's limit)"))
 
     def parse_request(self):
         """The request line and headers, read without the email parser of http.server (a

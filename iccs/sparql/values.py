@@ -2,12 +2,13 @@
 (N-Triples syntax, escaped by Oxigraph), placed as the first element of the query's outer
 ``WHERE`` group, so FILTERs of that group see them. The text of a value never becomes syntax.
 
-The scanner reads just enough SPARQL to find that group: it skips comments, strings and IRIs
-and counts braces.
+The scanner reads just enough SPARQL to find that group: it skips comments, strings, IRIs,
+variables, prefixed names and language tags, and counts braces.
 """
 import re
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
@@ -38,6 +39,9 @@ def _tokens(text):
             i += 1
         elif ch in "?$":
             match = _WORD.match(text, i + 1)
+            i = match.end() if match else i + 1
+        elif ch == "@":  # a language tag ("x"@en): not a keyword
+            match = _LANGTAG.match(text, i)
             i = match.end() if match else i + 1
         else:
             match = _WORD.match(text, i)
