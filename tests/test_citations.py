@@ -66,6 +66,7 @@ FOUND = {
     ("table1-es", "0205", "exclusions", "0207"),
     ("table1-es", "020219", "exclusions", "02012"),
     ("table1-es", "02029", "inclusions", "02039"),
+    ("table1-en", "05043", "exclusions", "05042"),  # apply all exclusions of a sibling
 }
 
 
@@ -102,7 +103,7 @@ def test_phrases_and_structural_citations_are_told_apart():
                                    "apply all exclusions listed in 0502")
     assert [(c.code, c.kind, c.words) for c in got] == [
         ("05021", "phrase", "Theft of a motorized land vehicle"), ("05025", "phrase", "theft of pets"),
-        ("0502", "structural", "")]
+        ("0502", "structural", "apply all exclusions listed in")]
     got = citations.note_citations("table1-en", "0903", "exclusions",
                                    "piracy (0503); fraud and theft with a computer system (0701) or (0502)")
     assert [(c.code, c.words) for c in got][1:] == [("0701", "fraud and theft with a computer system"),
@@ -111,8 +112,12 @@ def test_phrases_and_structural_citations_are_told_apart():
                                    "Hurto no descrito ni clasificado en las categorías 050221 a 050222. - "
                                    "Hurto, tal como se define en 0502. - Bienes, tal como se define en la nota 87.")
     assert [(c.code, c.kind, c.words) for c in got] == [
-        ("footnote 87", "footnote", "Bienes"), ("050221", "structural", ""), ("050222", "structural", ""),
-        ("0502", "phrase", "Hurto")]
+        ("footnote 87", "footnote", "Bienes"), ("050221", "structural", "clasificado en las categorías"),
+        ("050222", "structural", "clasificado en las categorías"), ("0502", "phrase", "Hurto")]
+    # "as described in 0209" names a term and where it is defined: a phrase, not a structure
+    got = citations.note_citations("table1-es", "02091", "definition",
+                                   "Difamación o insulto, tal como se describen en 0209.")
+    assert [(c.code, c.kind, c.words) for c in got] == [("0209", "phrase", "Difamación o insulto")]
 
 
 def test_a_category_citing_itself_is_flagged():
@@ -125,6 +130,9 @@ def test_family():
     assert citations.family("020219", "02021", codes)  # its parent
     assert citations.family("10099", "1004", codes)  # a child of a category above it
     assert not citations.family("020219", "02012", codes)  # a cousin in another division
+    assert citations.family("02044", "02041", codes)  # "not described or classified in" its siblings
+    assert not citations.family("05043", "05042", codes, siblings=False)  # "apply all" a sibling's
+    assert citations.family("0409", "0401", codes, siblings=False)  # a residual category may
 
 
 def test_other_abduction_of_a_minor_applies_its_parent_s_exclusions(classification):

@@ -214,8 +214,13 @@ def test_a_list_suggested_again_is_not_encoded_again(classification, tmp_path, m
             {"code": "b", "label": "Conducción en estado de ebriedad"}]
 
     def codes():
-        return [[(s.iccs_code, round(s.score, 6)) for s in o.suggestions]
+        return [[(s.iccs_code, s.score) for s in o.suggestions]
                 for o in suggest(rows, lang="es", classification=classification)]
+
+    def same(a, b):  # the same codes in the same order; scores equal but for BLAS's last bits (the
+        # classifiers' products run on as many threads as a busy machine leaves free)
+        return [[c for c, _ in x] for x in a] == [[c for c, _ in x] for x in b] and \
+            all(abs(s - t) < 1e-5 for x, y in zip(a, b) for (_, s), (_, t) in zip(x, y))
 
     first = codes()
     table = tmp_path / "meaning-texts.npz"
@@ -227,9 +232,9 @@ def test_a_list_suggested_again_is_not_encoded_again(classification, tmp_path, m
 
     with monkeypatch.context() as m:
         m.setattr(encoder, "encoder", no_encoder)
-        assert codes() == first
+        assert same(codes(), first)
     table.write_bytes(b"not a table")
-    assert codes() == first
+    assert same(codes(), first)
     assert encoder._read_remembered(str(table), encoder._encoder_version())[1] is not None
 
 

@@ -1,7 +1,7 @@
 """The check of citations: every code the publication cites, read against the words before it.
 
-    python3 tools/citations.py              # the citations the check flags, and what was decided
-    python3 tools/citations.py --all        # every citation with its scores (tab-separated)
+    python3 tools/citations.py              # the citations the check flags, their scores and decisions
+    python3 tools/citations.py --undecided  # only those no erratum decides (the build refuses them)
 
 A code the ICCS cites can exist and still be the wrong one ("theft of pets (05025)", where 05025
 is theft of livestock): no shape sees that. This reads, in both editions, every citation of
@@ -55,10 +55,16 @@ CODE_RE = re.compile(r"(?<![\w.])(\d+)(?:\s*(?:[-–]|\sa\s|\sy\s)\s*(\d+))?(?![
 NOT_A_CODE_AFTER = {"footnote", "nota", "article", "artículo", "of", "de"}
 # The words before a citation that make it structural: it names categories, not acts.
 STRUCTURAL_RE = re.compile(
-    r"(?:(?:listed|enumerad[oa]s?|classified|clasificad[oa]s?|described|descrit[oa]s?|describen|clasifican)\s+(?:in|en)"
-    r"(?:\s+(?:categories|categor[ií]as|las\s+categor[ií]as))?"
+    r"(?:(?:listed|enumerad[oa]s?|classified|clasificad[oa]s?|described|descrit[oa]s?|describen|clasifican)"
+    r"\s+(?:in|en|by|por)"
+    r"(?:\s+(?:categories|category|categor[ií]as?|las\s+categor[ií]as|la\s+categor[ií]a))?"
     r"|(?:apply|aplicar)\s+(?:all|todas)\s+(?:the\s+|las\s+)?(?:inclusions|exclusions|inclusiones|exclusiones)"
     r"(?:\s+(?:listed|enumeradas))?(?:\s+(?:in|en))?)\s*$", re.IGNORECASE)
+APPLY_RE = re.compile(r"(?:apply|aplicar)\b", re.IGNORECASE)
+# "Robbery as defined in 0401", "Difamación o insulto, tal como se describen en 0209": a term
+# and the category that defines it (a phrase, though "described in" is also structural)
+AS_DEFINED_RE = re.compile(r"(?:\bas|\bcomo)\s+(?:se\s+)?(?:defined|described|define|definen|describe|describen)"
+                           r"\s+(?:in|en)\s*$", re.IGNORECASE)
 DEFINED_RE = re.compile(r"[,\s]*(?:tal\s+)?(?:como\s+)?(?:as\s+)?(?:se\s+)?(?:defined|described|define|"
                         r"definen|describe|describen)\s+(?:in|en)\s*$", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"(?:^|-)\s*([^-]+?)[,\s]+(?:tal\s+)?(?:como\s+)?(?:as\s+)?(?:se\s+)?"
@@ -75,7 +81,7 @@ class Citation:
     field: str  # definition, inclusions, exclusions; code for the index
     code: str  # the code as printed (after an erratum that corrects the row's own code)
     kind: str  # phrase, structural, footnote
-    words: str  # the words the code is cited for ("" for a structural citation)
+    words: str  # the words the code is cited for (for a structural one, "apply all exclusions listed in")
 
     @property
     def lang(self):
@@ -123,9 +129,10 @@ def note_citations(source, code, field, text):
         if last in NOT_A_CODE_AFTER or not is_code(m.group(1)):
             continue
         cited = [m.group(1)] + ([m.group(2)] if m.group(2) and is_code(m.group(2)) else [])
-        if STRUCTURAL_RE.search(before):
-            for c in cited:
-                out.append(Citation(source, code, field, c, "structural", ""))
+        structural = STRUCTURAL_RE.search(before)
+        if structural and not AS_DEFINED_RE.search(before):
+            for c in cited:  # the words are kept: "apply all ..." and "not classified in" differ
+                out.append(Citation(source, code, field, c, "structural", structural.group(0).strip()))
             continue
         # "(0701) or (0502)", "(0701 or 0502)": the second code is cited for the same words
         before = re.sub(r"(?:\(\s*\d+\s*\)\s*(?:or|o|and|y)\s*\(?\s*|\(\s*\d+\s*(?:or|o|and|y|,)\s*)$",
@@ -233,12 +240,18 @@ class Texts:
         return out
 
 
-def family(code, other, codes):
-    """Whether ``other`` is ``code``, above or below it, or a child of a category above it."""
+def family(code, other, codes, siblings=True):
+    """Whether ``other`` is ``code``, above or below it, or a child of a category above it. With
+    ``siblings=False`` (what "apply all exclusions listed in" may cite) the last only for a
+    residual category ("Other ...", a code ending in 9, or one below such): 0409 applies the
+    exclusions of 0401, 10099 those of 1001 - 1004; 05043 has no reason to apply 05042's. A
+    definition's "not described or classified in categories 02041 - 02043" names siblings."""
     if code.startswith(other) or other.startswith(code):
         return True
     parent = parent_of(other, codes)
-    return parent is not None and code.startswith(parent)
+    if parent is None or not code.startswith(parent):
+        return False
+    return siblings or any(code[:n] in codes and code[:n].endswith("9") for n in range(len(parent) + 1, len(code) + 1))
 
 
 def parent_of(code, codes):
@@ -269,9 +282,10 @@ def check(data, margin=MARGIN):
         elif c.kind == "structural" or not terms(c.words, c.lang, boilerplate=False):
             if c.source.startswith("table1") and c.code == c.key:
                 flag = Flag(c, "the category cites itself")
-            elif c.source.startswith("table1") and not family(c.key, c.code, codes):
+            elif c.source.startswith("table1") and not family(c.key, c.code, codes,
+                                                               siblings=not APPLY_RE.match(c.words)):
                 flag = Flag(c, f"{c.code} is outside the family of {c.key} (not above or below it, "
-                               "nor a child of a category above it)")
+                               "nor a child of a category above it for a residual category)")
         else:
             flag = phrase_flag(c, texts[c.lang], codes, margin)
         if flag:
@@ -325,6 +339,11 @@ def deciding(c, errata):
     for e in errata:
         if e["source"] == c.source and e["key"] == c.key and e["field"] == c.field and (
                 re.search(rf"(?<!\d){re.escape(code)}(?!\d)", e["printed"]) if code else not e["printed"]):
+            # a phrase decides only the citation of those words ("theft of pets (05025)", not
+            # "theft of livestock (05025)" in the same cell)
+            said = re.sub(r"\s*\([^)]*\)\s*$", "", e["printed"]).strip()
+            if c.kind == "phrase" and " " in e["printed"] and said.casefold() not in c.words.casefold():
+                continue
             return e
     return None
 
